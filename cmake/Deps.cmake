@@ -14,6 +14,10 @@ find_package(CURL REQUIRED)
 find_package(OpenSSL REQUIRED)
 find_package(SQLite3 REQUIRED)
 find_package(SQLiteCpp REQUIRED)
+# PostgreSQL client for the store's postgres backend (libpqxx 6.4: no CMake config).
+pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
+# SHA-256 of the audit chain.
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 
 # LIBLINEAR ships a header, a static and a shared library but neither CMake config nor .pc file.
 # The shared library is used because the static one leaves its BLAS symbols unresolved.

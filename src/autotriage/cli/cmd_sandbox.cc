@@ -73,11 +73,14 @@ int RunSandbox(SandboxArgs args) {
     std::printf("  tickets:    %lld (seed %llu)%s\n", static_cast<long long>(server.ticket_count()),
                 static_cast<unsigned long long>(o.seed),
                 o.db_path.empty() ? ", in memory" : (", stored in " + o.db_path).c_str());
-    std::printf("  faults:     fail %s, drop %s, latency %d ms, rate limit %s\n",
-                FormatRate(o.fail_rate).c_str(), FormatRate(o.drop_rate).c_str(), o.latency_ms,
-                o.rate_limit_per_minute == 0
-                    ? "none"
-                    : (std::to_string(o.rate_limit_per_minute) + "/min").c_str());
+    std::printf(
+        "  faults:     fail %s, drop %s, throttle %s, slow %s (%d ms), latency %d ms, "
+        "rate limit %s\n",
+        FormatRate(o.fail_rate).c_str(), FormatRate(o.drop_rate).c_str(),
+        FormatRate(o.throttle_rate).c_str(), FormatRate(o.slow_rate).c_str(), o.slow_ms,
+        o.latency_ms,
+        o.rate_limit_per_minute == 0 ? "none"
+                                     : (std::to_string(o.rate_limit_per_minute) + "/min").c_str());
     if (!o.webhook_url.empty()) {
       std::printf("  webhooks:   POST %s on ticket create/update/note\n", o.webhook_url.c_str());
     }
@@ -141,6 +144,17 @@ void AddSandboxCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--drop-rate", o.drop_rate,
                   "Share of API requests whose connection is closed without an answer")
       ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  cmd->add_option("--throttle-rate", o.throttle_rate,
+                  "Share of API requests answered 429 with Retry-After: 1 (bursts of throttling)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  cmd->add_option("--slow-rate", o.slow_rate,
+                  "Share of API requests answered only after --slow-ms (and then applied)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  cmd->add_option("--slow-ms", o.slow_ms, "Delay of a slow request in milliseconds")
+      ->check(CLI::Range(0, 600000))
       ->capture_default_str();
   cmd->add_option("--fault-seed", o.fault_seed, "Seed of the fault decisions")
       ->capture_default_str();

@@ -20,5 +20,10 @@ void AddDemoCommand(CLI::App& app, int* exit_code);
 void AddDatasetCommand(CLI::App& app, int* exit_code);
 void AddSandboxCommand(CLI::App& app, int* exit_code);
 void AddBackfillCommand(CLI::App& app, int* exit_code);
+void AddBacktestCommand(CLI::App& app, int* exit_code);
+void AddServeCommand(CLI::App& app, int* exit_code);
+void AddRunCommand(CLI::App& app, int* exit_code);
+void AddAuditCommand(CLI::App& app, int* exit_code);
+void AddApprovalsCommand(CLI::App& app, int* exit_code);
 
 }  // namespace autotriage

@@ -9,7 +9,8 @@ int main(int argc, char** argv) {
   CLI::App app{
       "autotriage: on-premise AI triage for helpdesks.\n"
       "Trains local classifiers for ticket fields (group, priority, type) and explains every\n"
-      "prediction; reads Freshdesk, Freshservice and Request Tracker through its connectors.",
+      "prediction; triages Freshdesk, Freshservice and Request Tracker tickets as a service,\n"
+      "writing back only what the per-queue, per-field policy allows.",
       "autotriage"};
   app.require_subcommand(1);
   app.fallthrough();
@@ -18,6 +19,8 @@ int main(int argc, char** argv) {
 
   int exit_code = 0;
   autotriage::AddDemoCommand(app, &exit_code);
+  autotriage::AddServeCommand(app, &exit_code);
+  autotriage::AddRunCommand(app, &exit_code);
   autotriage::AddTrainCommand(app, &exit_code);
   autotriage::AddEvalCommand(app, &exit_code);
   autotriage::AddClassifyCommand(app, &exit_code);
@@ -25,6 +28,9 @@ int main(int argc, char** argv) {
   autotriage::AddDatasetCommand(app, &exit_code);
   autotriage::AddSandboxCommand(app, &exit_code);
   autotriage::AddBackfillCommand(app, &exit_code);
+  autotriage::AddBacktestCommand(app, &exit_code);
+  autotriage::AddAuditCommand(app, &exit_code);
+  autotriage::AddApprovalsCommand(app, &exit_code);
 
   try {
     app.parse(argc, argv);

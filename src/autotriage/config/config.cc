@@ -1,7 +1,9 @@
 // Enumeration spellings: the single table per enum that both the loader and ToString use.
 #include "autotriage/config/config.h"
 
+#include <array>
 #include <span>
+#include <string>
 
 #include "autotriage/config/internal/binding.h"
 
@@ -47,7 +49,56 @@ std::string_view NameOf(std::span<const EnumEntry<E>> entries, E value) {
   return "unknown";
 }
 
+// Words that make a field one the engine never writes (see IsNeverWritableField).
+constexpr std::array<std::string_view, 17> kNeverWritableWords = {
+    "state",   "states", "deleted", "delete",  "deletion", "spam",
+    "merge",   "merged", "merging", "closed",  "close",    "resolved",
+    "resolve", "trash",  "trashed", "removed", "archived"};
+
+bool IsLower(char c) {
+  return c >= 'a' && c <= 'z';
+}
+bool IsUpper(char c) {
+  return c >= 'A' && c <= 'Z';
+}
+bool IsDigit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+bool IsNeverWritableWord(const std::string& word) {
+  if (word.rfind("status", 0) == 0) {
+    return true;  // status, statuses, statuscode
+  }
+  for (std::string_view forbidden : kNeverWritableWords) {
+    if (word == forbidden) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
+
+bool IsNeverWritableField(std::string_view field) {
+  // Split into words at non-alphanumerics and lower-to-upper case changes ("isDeleted").
+  std::string word;
+  char previous = 0;
+  for (char c : field) {
+    const bool alnum = IsLower(c) || IsUpper(c) || IsDigit(c);
+    const bool boundary = !alnum || (IsUpper(c) && (IsLower(previous) || IsDigit(previous)));
+    if (boundary && !word.empty()) {
+      if (IsNeverWritableWord(word)) {
+        return true;
+      }
+      word.clear();
+    }
+    if (alnum) {
+      word += IsUpper(c) ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+    previous = c;
+  }
+  return !word.empty() && IsNeverWritableWord(word);
+}
 
 std::span<const EnumEntry<HelpdeskKind>> EnumEntries(HelpdeskKind) {
   return kHelpdeskKinds;

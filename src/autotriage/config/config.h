@@ -55,6 +55,13 @@ std::string_view ToString(AutonomyMode mode);
 std::string_view ToString(LogLevel level);
 std::string_view ToString(LogFormat format);
 
+// True for fields the engine never writes, whatever the configuration says: status and state
+// fields and deletion, spam, trash, close, resolve and merge flags, because the engine never
+// closes, resolves, deletes or merges a ticket. Case-insensitive, and a word inside a longer name
+// counts too ("Status", "ticket_status", "isDeleted", "merged_into"). The policy's
+// IsForbiddenField and the loader's check of policy.writable_fields both use it.
+bool IsNeverWritableField(std::string_view field);
+
 struct HelpdeskOptions {
   // Which helpdesk to connect to. Every kind except sandbox needs `url` and a credential.
   HelpdeskKind kind = HelpdeskKind::kSandbox;
@@ -98,7 +105,7 @@ struct ServerOptions {
 };
 
 // One classification head: a model predicting one helpdesk field.
-struct HeadOptions {
+struct ModelHeadOptions {
   // Helpdesk field the head predicts, e.g. "group", "priority", "type".
   std::string field;
   // Column of the training data holding the label. Empty: same as `field`.
@@ -111,7 +118,7 @@ struct ModelsOptions {
   // Path of the bundle to serve. Empty: no bundle is pinned here.
   std::string active;
   // Heads to train and serve, one per predicted field.
-  std::vector<HeadOptions> heads = {{"group", ""}, {"priority", ""}, {"type", ""}};
+  std::vector<ModelHeadOptions> heads = {{"group", ""}, {"priority", ""}, {"type", ""}};
 };
 
 struct TrainingOptions {
@@ -149,6 +156,46 @@ struct PolicyOptions {
   AutonomyMode default_mode = AutonomyMode::kMonitor;
   // Per-queue, per-field overrides. A cell for a specific queue wins over a "*" cell.
   std::vector<PolicyCell> cells;
+  // Fields the engine may write (the allow-list). status is never writable: the engine never
+  // closes, resolves, deletes or merges a ticket, whatever this says.
+  std::vector<std::string> writable_fields = {"group", "priority", "type"};
+  // Fields whose existing value the engine may replace. Every other field is only filled when
+  // it is empty, so a value a human set is never overwritten. priority is here because helpdesks
+  // give every new ticket a default priority.
+  std::vector<std::string> overwrite_fields = {"priority"};
+  // Tickets from these requester e-mail domains are skipped (e.g. "example.org").
+  std::vector<std::string> skip_requester_domains;
+  // Tickets carrying any of these tags are skipped.
+  std::vector<std::string> skip_tags;
+  // Tickets from these sources are skipped (e.g. "phone", "chat").
+  std::vector<std::string> skip_sources;
+  // A ticket is already triaged, and skipped, when all of these fields are set on arrival.
+  // Empty: never skip for this reason.
+  std::vector<std::string> triaged_when_set = {"group"};
+};
+
+// The long-running engine (`autotriage serve`, `autotriage run --once`).
+struct EngineOptions {
+  // Triage worker threads (fetch, classify, decide).
+  int workers = 4;
+  // Threads applying planned writes to the helpdesk.
+  int dispatchers = 2;
+  // Seconds between polls of the helpdesk for updated tickets. 0: no polling (webhooks only);
+  // Request Tracker has no webhooks, so 0 means 60 there.
+  int poll_interval_seconds = 0;
+  // How far back the first poll looks when there is no cursor yet, in hours.
+  int poll_lookback_hours = 24;
+  // A claimed job or write whose worker has not finished within this time is taken over by
+  // another worker (after a crash). Longer than the slowest helpdesk call.
+  int lease_seconds = 60;
+  // Attempts per job and per write before it is marked failed (kept, with the error).
+  int max_attempts = 8;
+  // First retry delay; doubles per attempt up to 5 minutes.
+  int retry_backoff_ms = 1000;
+  // Largest webhook body accepted (bytes); larger ones get 413.
+  int max_webhook_bytes = 1048576;
+  // Post a private note on each ticket the engine writes to, explaining the change.
+  bool post_notes = true;
 };
 
 struct LogOptions {
@@ -163,6 +210,7 @@ struct Config {
   ModelsOptions models;
   TrainingOptions training;
   PolicyOptions policy;
+  EngineOptions engine;
   LogOptions log;
 };
 

@@ -39,6 +39,21 @@ TEST(ConfigDefaultsTest, EmptyAndCommentOnlyFilesGiveDefaults) {
     EXPECT_FALSE(c.policy.kill_switch);
     EXPECT_EQ(c.policy.default_mode, AutonomyMode::kMonitor);
     EXPECT_THAT(c.policy.cells, IsEmpty());
+    EXPECT_THAT(c.policy.writable_fields, ElementsAre("group", "priority", "type"));
+    EXPECT_THAT(c.policy.overwrite_fields, ElementsAre("priority"));
+    EXPECT_THAT(c.policy.skip_requester_domains, IsEmpty());
+    EXPECT_THAT(c.policy.skip_tags, IsEmpty());
+    EXPECT_THAT(c.policy.skip_sources, IsEmpty());
+    EXPECT_THAT(c.policy.triaged_when_set, ElementsAre("group"));
+    EXPECT_EQ(c.engine.workers, 4);
+    EXPECT_EQ(c.engine.dispatchers, 2);
+    EXPECT_EQ(c.engine.poll_interval_seconds, 0);
+    EXPECT_EQ(c.engine.poll_lookback_hours, 24);
+    EXPECT_EQ(c.engine.lease_seconds, 60);
+    EXPECT_EQ(c.engine.max_attempts, 8);
+    EXPECT_EQ(c.engine.retry_backoff_ms, 1000);
+    EXPECT_EQ(c.engine.max_webhook_bytes, 1048576);
+    EXPECT_TRUE(c.engine.post_notes);
     EXPECT_EQ(c.log.level, LogLevel::kInfo);
     EXPECT_EQ(c.log.format, LogFormat::kJson);
   }
@@ -95,6 +110,23 @@ policy:
       min_margin: 0.25
     - queue: Network
       field: urgency
+  writable_fields: [group, urgency]
+  overwrite_fields:
+    - urgency
+  skip_requester_domains: [example.org, "@Partner.example.com"]
+  skip_tags: [vip, no-triage]
+  skip_sources: [phone]
+  triaged_when_set: [group, urgency]
+engine:
+  workers: 0
+  dispatchers: 3
+  poll_interval_seconds: 120
+  poll_lookback_hours: 48
+  lease_seconds: 30
+  max_attempts: 5
+  retry_backoff_ms: 250
+  max_webhook_bytes: 2048
+  post_notes: false
 log:
   level: debug
   format: text
@@ -143,6 +175,21 @@ log:
   EXPECT_EQ(c.policy.cells[1].mode, AutonomyMode::kMonitor);  // the cell default
   EXPECT_FALSE(c.policy.cells[1].target_precision.has_value());
   EXPECT_FALSE(c.policy.cells[1].min_margin.has_value());
+  EXPECT_THAT(c.policy.writable_fields, ElementsAre("group", "urgency"));
+  EXPECT_THAT(c.policy.overwrite_fields, ElementsAre("urgency"));
+  EXPECT_THAT(c.policy.skip_requester_domains, ElementsAre("example.org", "@Partner.example.com"));
+  EXPECT_THAT(c.policy.skip_tags, ElementsAre("vip", "no-triage"));
+  EXPECT_THAT(c.policy.skip_sources, ElementsAre("phone"));
+  EXPECT_THAT(c.policy.triaged_when_set, ElementsAre("group", "urgency"));
+  EXPECT_EQ(c.engine.workers, 0);
+  EXPECT_EQ(c.engine.dispatchers, 3);
+  EXPECT_EQ(c.engine.poll_interval_seconds, 120);
+  EXPECT_EQ(c.engine.poll_lookback_hours, 48);
+  EXPECT_EQ(c.engine.lease_seconds, 30);
+  EXPECT_EQ(c.engine.max_attempts, 5);
+  EXPECT_EQ(c.engine.retry_backoff_ms, 250);
+  EXPECT_EQ(c.engine.max_webhook_bytes, 2048);
+  EXPECT_FALSE(c.engine.post_notes);
   EXPECT_EQ(c.log.level, LogLevel::kDebug);
   EXPECT_EQ(c.log.format, LogFormat::kText);
 }
@@ -153,7 +200,7 @@ TEST(ConfigUnknownKeyTest, TopLevelTypoSuggestsTheSection) {
   EXPECT_THAT(ProblemStrings(check),
               ElementsAre("test.yaml:3:1: unknown key 'sever' at the top level (did you mean "
                           "'server'? allowed: helpdesk, store, server, models, training, policy, "
-                          "log)"));
+                          "engine, log)"));
 }
 
 TEST(ConfigUnknownKeyTest, NestedTypoHasLineColumnAndSuggestion) {

@@ -141,6 +141,10 @@ TEST(DescribeConfigTest, PrintsEveryEffectiveSetting) {
   EXPECT_THAT(described, HasSubstr("policy.cells[0].target_precision: 0.95\n"));
   EXPECT_THAT(described, HasSubstr("policy.cells[0].min_margin: (unset)\n"));
   EXPECT_THAT(described, HasSubstr("log.format: json\n"));
+  EXPECT_THAT(described, HasSubstr("policy.writable_fields: [group, priority, type]\n"));
+  EXPECT_THAT(described, HasSubstr("policy.skip_tags: []\n"));
+  EXPECT_THAT(described, HasSubstr("engine.workers: 4\n"));
+  EXPECT_THAT(described, HasSubstr("engine.post_notes: true\n"));
   config.policy.cells.clear();
   EXPECT_THAT(DescribeConfig(config), HasSubstr("policy.cells: []\n"));
 }

@@ -181,7 +181,24 @@ std::string SummarizeConfig(const Config& config) {
   }
   out += "\npolicy: default " + std::string(ToString(config.policy.default_mode)) + ", " +
          std::to_string(config.policy.cells.size()) + " cell(s), kill switch " +
-         (config.policy.kill_switch ? "ON" : "off");
+         (config.policy.kill_switch ? "ON" : "off") + ", writes ";
+  for (size_t i = 0; i < config.policy.writable_fields.size(); ++i) {
+    out += (i == 0 ? "" : ", ") + config.policy.writable_fields[i];
+  }
+  if (config.policy.writable_fields.empty()) {
+    out += "nothing";
+  }
+  const EngineOptions& e = config.engine;
+  out +=
+      "\nengine: " + std::to_string(e.workers) + " worker(s), " + std::to_string(e.dispatchers) +
+      " dispatcher(s), " +
+      (e.poll_interval_seconds > 0 ? "polls every " + std::to_string(e.poll_interval_seconds) + " s"
+       : h.kind == HelpdeskKind::kRt
+           ? std::string("polls every 60 s (Request Tracker has no webhooks)")
+           : std::string("webhooks only"));
+  if (e.workers == 0) {
+    out += "; this node only receives events";
+  }
   out += "\nlog: " + std::string(ToString(config.log.level)) + ", " +
          std::string(ToString(config.log.format)) + "\n";
   return out;

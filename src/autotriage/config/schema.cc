@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "autotriage/config/internal/fields.h"
 
@@ -82,7 +84,7 @@ void CheckServer(ConfigBinder& binder, const std::string& path, const ServerOpti
   }
 }
 
-void CheckHead(ConfigBinder& binder, const std::string& path, const HeadOptions& head) {
+void CheckHead(ConfigBinder& binder, const std::string& path, const ModelHeadOptions& head) {
   if (head.field.empty()) {
     binder.Error(binder.PosOf(path), "'" + path + ".field' is required");
   }
@@ -111,7 +113,50 @@ void CheckCell(ConfigBinder& binder, const std::string& path, const PolicyCell& 
   }
 }
 
+// A field name in a policy list: a plain name, not empty.
+std::optional<std::string> FieldName(const std::string& value) {
+  if (value.empty()) {
+    return "must not be empty";
+  }
+  if (value.find_first_of(" \t") != std::string::npos) {
+    return "must be a field name without spaces";
+  }
+  return std::nullopt;
+}
+
+// A requester e-mail domain ("example.org"; "@example.org" is accepted too).
+std::optional<std::string> Domain(const std::string& value) {
+  const std::string domain = !value.empty() && value[0] == '@' ? value.substr(1) : value;
+  if (domain.empty() || domain.find_first_of("@ \t/") != std::string::npos ||
+      domain.find('.') == std::string::npos) {
+    return "must be an e-mail domain such as example.org";
+  }
+  return std::nullopt;
+}
+
+bool Contains(const std::vector<std::string>& items, const std::string& item) {
+  return std::find(items.begin(), items.end(), item) != items.end();
+}
+
 void CheckPolicy(ConfigBinder& binder, const std::string& path, const PolicyOptions& p) {
+  for (size_t i = 0; i < p.writable_fields.size(); ++i) {
+    if (IsNeverWritableField(p.writable_fields[i])) {
+      const std::string item = path + ".writable_fields[" + std::to_string(i) + "]";
+      binder.Error(binder.PosOf(item), "'" + item + "' is '" + p.writable_fields[i] +
+                                           "', which is never writable: the engine never "
+                                           "closes, resolves, deletes or merges tickets");
+    }
+  }
+  if (binder.WasWritten(path + ".overwrite_fields")) {
+    for (size_t i = 0; i < p.overwrite_fields.size(); ++i) {
+      if (!Contains(p.writable_fields, p.overwrite_fields[i])) {
+        const std::string item = path + ".overwrite_fields[" + std::to_string(i) + "]";
+        binder.Warning(binder.PosOf(item), "'" + item + "' is '" + p.overwrite_fields[i] +
+                                               "', which is not in '" + path +
+                                               ".writable_fields', so it is never written");
+      }
+    }
+  }
   for (size_t i = 0; i < p.cells.size(); ++i) {
     for (size_t j = 0; j < i; ++j) {
       if (p.cells[i].queue == p.cells[j].queue && p.cells[i].field == p.cells[j].field) {
@@ -129,21 +174,40 @@ void CheckPolicy(ConfigBinder& binder, const std::string& path, const PolicyOpti
 void CheckAcrossSections(ConfigBinder& binder, const Config& config) {
   std::vector<std::string> heads;
   std::string head_list;
-  for (const HeadOptions& head : config.models.heads) {
+  for (const ModelHeadOptions& head : config.models.heads) {
     heads.push_back(head.field);
     head_list += (head_list.empty() ? "" : ", ") + head.field;
   }
-  for (size_t i = 0; i < config.policy.cells.size(); ++i) {
-    const std::string& field = config.policy.cells[i].field;
-    if (std::find(heads.begin(), heads.end(), field) != heads.end()) {
-      continue;
+  auto require_head = [&](const std::string& path, const std::string& field) {
+    if (Contains(heads, field)) {
+      return;
     }
-    const std::string path = "policy.cells[" + std::to_string(i) + "].field";
     const std::string nearest = NearestKey(field, heads);
     binder.Error(binder.PosOf(path),
                  "'" + path + "' is '" + field + "', which is not a head in models.heads (" +
                      (nearest.empty() ? "" : "did you mean '" + nearest + "'? ") +
                      "heads: " + (head_list.empty() ? "none" : head_list) + ")");
+  };
+  if (binder.ErrorsUnder("policy.cells") == 0) {
+    for (size_t i = 0; i < config.policy.cells.size(); ++i) {
+      require_head("policy.cells[" + std::to_string(i) + "].field", config.policy.cells[i].field);
+    }
+  }
+  // The default lists name the default heads; only lists the operator wrote must match the
+  // configured heads (a file with one head keeps working with the default allow-list).
+  for (const char* key : {"writable_fields", "overwrite_fields"}) {
+    const std::string list_path = std::string("policy.") + key;
+    if (!binder.WasWritten(list_path) || binder.ErrorsUnder(list_path) > 0) {
+      continue;
+    }
+    const std::vector<std::string>& fields = std::string(key) == "writable_fields"
+                                                 ? config.policy.writable_fields
+                                                 : config.policy.overwrite_fields;
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (!IsNeverWritableField(fields[i])) {  // already reported as never writable
+        require_head(list_path + "[" + std::to_string(i) + "]", fields[i]);
+      }
+    }
   }
 }
 
@@ -188,8 +252,8 @@ const SectionSpec<ServerOptions>& ServerSpec() {
   return spec;
 }
 
-const SectionSpec<HeadOptions>& HeadSpec() {
-  using S = HeadOptions;
+const SectionSpec<ModelHeadOptions>& HeadSpec() {
+  using S = ModelHeadOptions;
   static const SectionSpec<S> spec{{
                                        StringField("field", &S::field),
                                        StringField("label_column", &S::label_column),
@@ -239,12 +303,37 @@ const SectionSpec<PolicyCell>& CellSpec() {
 
 const SectionSpec<PolicyOptions>& PolicySpec() {
   using S = PolicyOptions;
-  static const SectionSpec<S> spec{{
-                                       BoolField("kill_switch", &S::kill_switch),
-                                       EnumField("default_mode", &S::default_mode),
-                                       ListField("cells", &S::cells, CellSpec()),
-                                   },
-                                   CheckPolicy};
+  static const SectionSpec<S> spec{
+      {
+          BoolField("kill_switch", &S::kill_switch),
+          EnumField("default_mode", &S::default_mode),
+          ListField("cells", &S::cells, CellSpec()),
+          StringListField("writable_fields", &S::writable_fields, FieldName),
+          StringListField("overwrite_fields", &S::overwrite_fields, FieldName),
+          StringListField("skip_requester_domains", &S::skip_requester_domains, Domain),
+          StringListField("skip_tags", &S::skip_tags, NotEmpty),
+          StringListField("skip_sources", &S::skip_sources, NotEmpty),
+          StringListField("triaged_when_set", &S::triaged_when_set, FieldName),
+      },
+      CheckPolicy};
+  return spec;
+}
+
+const SectionSpec<EngineOptions>& EngineSpec() {
+  using S = EngineOptions;
+  static const SectionSpec<S> spec{
+      {
+          IntField("workers", &S::workers, 0, 256),
+          IntField("dispatchers", &S::dispatchers, 0, 64),
+          IntField("poll_interval_seconds", &S::poll_interval_seconds, 0, 86'400),
+          IntField("poll_lookback_hours", &S::poll_lookback_hours, 0, 87'600),
+          IntField("lease_seconds", &S::lease_seconds, 5, 3600),
+          IntField("max_attempts", &S::max_attempts, 1, 100),
+          IntField("retry_backoff_ms", &S::retry_backoff_ms, 10, 300'000),
+          IntField("max_webhook_bytes", &S::max_webhook_bytes, 1024, 64 * 1024 * 1024),
+          BoolField("post_notes", &S::post_notes),
+      },
+      nullptr};
   return spec;
 }
 
@@ -269,6 +358,7 @@ const SectionSpec<Config>& ConfigSpec() {
                                        SectionField("models", &S::models, ModelsSpec()),
                                        SectionField("training", &S::training, TrainingSpec()),
                                        SectionField("policy", &S::policy, PolicySpec()),
+                                       SectionField("engine", &S::engine, EngineSpec()),
                                        SectionField("log", &S::log, LogSpec()),
                                    },
                                    nullptr};
@@ -277,7 +367,7 @@ const SectionSpec<Config>& ConfigSpec() {
 
 void BindConfig(ConfigBinder& binder, const ConfigNode& root, Config* config) {
   ReadSection(binder, ConfigSpec(), root, "", config);
-  if (binder.ErrorsUnder("models") == 0 && binder.ErrorsUnder("policy.cells") == 0) {
+  if (binder.ErrorsUnder("models") == 0) {
     CheckAcrossSections(binder, *config);
   }
 }

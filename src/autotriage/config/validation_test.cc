@@ -10,6 +10,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::UnorderedElementsAre;
 
 TEST(ConfigTypeTest, WrongScalarTypesNameKeyAndValue) {
   EXPECT_THAT(ProblemStrings(Check("server:\n  port: abc\n")),
@@ -159,6 +160,107 @@ TEST(ConfigCrossFieldTest, CrossSectionCheckRunsDespiteErrorsElsewhere) {
                                    "policy:\n  cells:\n    - {queue: a, field: urgency}\n")),
               ElementsAre(HasSubstr("unknown key 'label_colum' in 'models.heads[0]' (did you mean "
                                     "'label_column'?")));
+}
+
+TEST(ConfigListTest, StringListsReadFlowBlockAndNull) {
+  ConfigCheck check = Check(
+      "policy:\n  skip_tags: [vip, \"no triage\"]\n  skip_sources:\n    - phone\n"
+      "    - chat\n  triaged_when_set:\n");
+  ASSERT_TRUE(check.ok()) << testing::PrintToString(ProblemStrings(check));
+  EXPECT_THAT(check.config.policy.skip_tags, ElementsAre("vip", "no triage"));
+  EXPECT_THAT(check.config.policy.skip_sources, ElementsAre("phone", "chat"));
+  EXPECT_TRUE(check.config.policy.triaged_when_set.empty());  // null: never skip as triaged
+  EXPECT_TRUE(Check("policy:\n  skip_tags: [\"${TAG}\"]\n", {{"TAG", "vip"}}).ok());
+}
+
+TEST(ConfigListTest, BadListsAndItemsAreNamedWithTheirPosition) {
+  EXPECT_THAT(ProblemStrings(Check("policy:\n  skip_tags: vip\n")),
+              ElementsAre("test.yaml:2:14: expected a list for 'policy.skip_tags', got a value "
+                          "(write [a, b] or one '- a' line per item)"));
+  EXPECT_THAT(ProblemStrings(Check("policy:\n  skip_tags: [vip, [x]]\n")),
+              ElementsAre("test.yaml:2:20: expected a string for 'policy.skip_tags[1]', got "
+                          "a list"));
+  EXPECT_THAT(ProblemStrings(Check("policy:\n  skip_sources: [\"\"]\n")),
+              ElementsAre(HasSubstr("'policy.skip_sources[0]' must not be empty")));
+  EXPECT_THAT(ProblemStrings(Check("policy:\n  skip_requester_domains: [example]\n")),
+              ElementsAre(HasSubstr("'policy.skip_requester_domains[0]' must be an e-mail "
+                                    "domain such as example.org, got 'example'")));
+  EXPECT_THAT(ProblemStrings(Check("policy:\n  triaged_when_set: [\"my group\"]\n")),
+              ElementsAre(HasSubstr("must be a field name without spaces")));
+  // A rejected list keeps its default.
+  EXPECT_THAT(Check("policy:\n  writable_fields: [group, \"\"]\n").config.policy.writable_fields,
+              ElementsAre("group", "priority", "type"));
+}
+
+TEST(ConfigPolicyTest, ForbiddenWritableFieldsAreErrors) {
+  EXPECT_THAT(ProblemStrings(Check("policy:\n  writable_fields: [group, status]\n")),
+              ElementsAre("test.yaml:2:28: 'policy.writable_fields[1]' is 'status', which is "
+                          "never writable: the engine never closes, resolves, deletes or merges "
+                          "tickets"));
+  for (const char* field : {"Status", "state", "deleted", "spam", "merged_into", "ticketStatus"}) {
+    ConfigCheck check = Check(std::string("policy:\n  writable_fields: [") + field + "]\n");
+    EXPECT_FALSE(check.ok()) << field;
+    EXPECT_THAT(ProblemStrings(check),
+                ElementsAre(HasSubstr("the engine never closes, resolves, deletes or merges")))
+        << field;
+  }
+}
+
+TEST(ConfigPolicyTest, WrittenFieldListsMustNameHeads) {
+  EXPECT_THAT(ProblemStrings(Check("policy:\n  writable_fields: [group, prority]\n")),
+              ElementsAre("test.yaml:2:28: 'policy.writable_fields[1]' is 'prority', which is "
+                          "not a head in models.heads (did you mean 'priority'? heads: group, "
+                          "priority, type)"));
+  EXPECT_THAT(
+      ProblemStrings(Check("policy:\n  overwrite_fields: [agent]\n")),
+      UnorderedElementsAre(HasSubstr("'policy.overwrite_fields[0]' is 'agent', which is not a "
+                                     "head in models.heads (heads: group, priority, type)"),
+                           HasSubstr("warning: 'policy.overwrite_fields[0]' is 'agent', which is "
+                                     "not in 'policy.writable_fields'")));
+  // The default lists name the default heads; with fewer heads they are no error.
+  ConfigCheck one_head = Check("models:\n  heads:\n    - field: group\n");
+  EXPECT_TRUE(one_head.problems.empty()) << testing::PrintToString(ProblemStrings(one_head));
+  EXPECT_TRUE(Check("models:\n  heads:\n    - field: urgency\npolicy:\n"
+                    "  writable_fields: [urgency]\n  overwrite_fields: []\n")
+                  .problems.empty());
+}
+
+TEST(ConfigPolicyTest, OverwritingAFieldThatIsNotWritableWarns) {
+  ConfigCheck check = Check("policy:\n  writable_fields: [group]\n  overwrite_fields: [type]\n");
+  EXPECT_TRUE(check.ok());
+  EXPECT_THAT(ProblemStrings(check),
+              ElementsAre("test.yaml:3:22: warning: 'policy.overwrite_fields[0]' is 'type', "
+                          "which is not in 'policy.writable_fields', so it is never written"));
+}
+
+TEST(ConfigEngineTest, RangesOfTheEngineSettings) {
+  EXPECT_TRUE(Check("engine:\n  workers: 0\n  dispatchers: 0\n").ok());
+  EXPECT_THAT(ProblemStrings(Check("engine:\n  workers: 257\n")),
+              ElementsAre("test.yaml:2:12: 'engine.workers' must be between 0 and 256, got "
+                          "'257'"));
+  EXPECT_FALSE(Check("engine:\n  dispatchers: 65\n").ok());
+  EXPECT_FALSE(Check("engine:\n  poll_interval_seconds: 86401\n").ok());
+  EXPECT_FALSE(Check("engine:\n  lease_seconds: 4\n").ok());
+  EXPECT_TRUE(Check("engine:\n  lease_seconds: 5\n").ok());
+  EXPECT_FALSE(Check("engine:\n  max_attempts: 0\n").ok());
+  EXPECT_FALSE(Check("engine:\n  max_webhook_bytes: 1023\n").ok());
+  EXPECT_TRUE(Check("engine:\n  max_webhook_bytes: 67108864\n").ok());
+  EXPECT_FALSE(Check("engine:\n  max_webhook_bytes: 67108865\n").ok());
+  EXPECT_THAT(ProblemStrings(Check("engine:\n  wokers: 2\n")),
+              ElementsAre(HasSubstr("unknown key 'wokers' in 'engine' (did you mean 'workers'?")));
+}
+
+TEST(NeverWritableFieldTest, StatusDeletionSpamAndMergeInAnySpelling) {
+  for (const char* field :
+       {"status", "Status", "STATUS", "ticket_status", "ticketStatus", "status_id", "statuses",
+        "state", "deleted", "is_deleted", "isDeleted", "spam", "merge", "merged", "merged_into",
+        "closed", "resolved", "trash", "cf-state"}) {
+    EXPECT_TRUE(IsNeverWritableField(field)) << field;
+  }
+  for (const char* field : {"group", "priority", "type", "agent", "category", "tags", "cf_office",
+                            "urgency", "statement_ref", "estate", ""}) {
+    EXPECT_FALSE(IsNeverWritableField(field)) << field;
+  }
 }
 
 }  // namespace

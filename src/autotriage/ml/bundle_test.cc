@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include "autotriage/ml/testing/toy_data.h"
@@ -69,6 +71,64 @@ TEST_F(BundleTest, RoundTripKeepsPredictionsAndMetadata) {
     EXPECT_EQ(original->Probabilities(text), restored->Probabilities(text));
   }
   EXPECT_NE(loaded->DescribeJson().find("\"thresholds\""), std::string::npos);
+}
+
+TEST_F(BundleTest, PrecisionCurvesSurviveTheRoundTrip) {
+  auto loaded = ModelBundle::Load(path_);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  const auto& original = bundle_.head("group")->info().thresholds;
+  const auto& restored = loaded->head("group")->info().thresholds;
+  ASSERT_EQ(original.size(), restored.size());
+  size_t points = 0;
+  for (size_t c = 0; c < original.size(); ++c) {
+    ASSERT_EQ(original[c].curve.size(), restored[c].curve.size()) << original[c].label;
+    for (size_t i = 0; i < original[c].curve.size(); ++i) {
+      EXPECT_EQ(original[c].curve[i].threshold, restored[c].curve[i].threshold);
+      EXPECT_EQ(original[c].curve[i].precision, restored[c].curve[i].precision);
+      EXPECT_EQ(original[c].curve[i].coverage, restored[c].curve[i].coverage);
+    }
+    points += original[c].curve.size();
+  }
+  EXPECT_GT(points, 0u);  // the toy head has validation predictions to build curves from
+}
+
+TEST_F(BundleTest, HeadsSavedWithoutCurvesStillLoad) {
+  // A head block as written before curves existed: the metadata JSON has no "curve" keys.
+  auto bytes = bundle_.head("group")->ToBytes();
+  ASSERT_TRUE(bytes.ok());
+  uint64_t json_size = 0;
+  std::memcpy(&json_size, bytes->data() + 4, sizeof(json_size));
+  const std::string json = bytes->substr(12, json_size);
+  ASSERT_NE(json.find("\"curve\":"), std::string::npos);
+  const std::string old_json =
+      std::regex_replace(json, std::regex(R"("curve":\[(\[[^\]]*\],?)*\],)"), "");
+  ASSERT_EQ(old_json.find("\"curve\""), std::string::npos);
+  std::string old_bytes = bytes->substr(0, 4);
+  const uint64_t old_size = old_json.size();
+  old_bytes.append(reinterpret_cast<const char*>(&old_size), sizeof(old_size));
+  old_bytes += old_json;
+  old_bytes += bytes->substr(12 + json_size);
+
+  auto head = LoadHead(old_bytes);
+  ASSERT_TRUE(head.ok()) << head.status().ToString();
+  const auto& thresholds = (*head)->info().thresholds;
+  const auto& original = bundle_.head("group")->info().thresholds;
+  ASSERT_EQ(thresholds.size(), original.size());
+  for (size_t c = 0; c < thresholds.size(); ++c) {
+    EXPECT_TRUE(thresholds[c].curve.empty());
+    EXPECT_EQ(thresholds[c].threshold, original[c].threshold);
+    // Only the stored threshold is known: the head's own target is served, a stricter one
+    // than its validation precision is not.
+    if (thresholds[c].reachable) {
+      EXPECT_EQ(ThresholdForPrecision(thresholds[c], (*head)->info().target_precision),
+                thresholds[c].threshold);
+    }
+    if (thresholds[c].precision < 1.0) {
+      EXPECT_EQ(ThresholdForPrecision(thresholds[c], 1.0), kNeverDecide);
+    }
+  }
+  EXPECT_EQ((*head)->Probabilities("vpn router"),
+            bundle_.head("group")->Probabilities("vpn router"));
 }
 
 TEST_F(BundleTest, MissingFileIsNotFound) {

@@ -291,6 +291,12 @@ std::vector<double> Head::Probabilities(std::string_view normalized_text) const 
   }
   thread_local SparseVector x;
   featurizer_.Transform(normalized_text, &x, /*sorted=*/false);
+  return ProbabilitiesFrom(normalized_text, x);
+}
+
+std::vector<double> Head::ProbabilitiesFrom(std::string_view normalized_text,
+                                            const SparseVector& x) const {
+  const int n_classes = static_cast<int>(info_.labels.size());
   std::vector<float> linear(n_classes);
   linear_.Scores(x, linear.data());
   std::vector<float> fasttext;
@@ -310,7 +316,12 @@ Prediction Head::Predict(const std::string& raw_text, int k, int explain_feature
     prediction.abstain_reason = "empty text";
     return prediction;
   }
-  std::vector<double> p = Probabilities(normalized);
+  // One pass gives the features and, when explaining, where each came from.
+  thread_local SparseVector x;
+  thread_local OriginRefs origins;
+  featurizer_.Transform(normalized, &x, /*sorted=*/false,
+                        explain_features > 0 ? &origins : nullptr);
+  std::vector<double> p = ProbabilitiesFrom(normalized, x);
   std::vector<int> order(p.size());
   for (size_t c = 0; c < p.size(); ++c) {
     order[c] = static_cast<int>(c);
@@ -331,46 +342,109 @@ Prediction Head::Predict(const std::string& raw_text, int k, int explain_feature
             : "'" + info_.labels[best] + "' never reached the target precision in validation";
   }
   if (explain_features > 0) {
-    SparseVector x;
-    featurizer_.Transform(normalized, &x);
-    prediction.explanation = Explain(normalized, x, best, explain_features);
-    prediction.runner_up_explanation = Explain(normalized, x, order[1], explain_features);
+    Explain(origins, x, best, p.size() > 1 ? order[1] : -1, explain_features, &prediction);
   }
   return prediction;
 }
 
-std::vector<Contribution> Head::Explain(std::string_view normalized, const SparseVector& x, int cls,
-                                        int count) const {
-  // Exact decomposition of the linear score: value × weight per feature, then each feature's
-  // contribution split across the words (or word pairs) it came from.
-  std::vector<FeatureOrigin> origins = featurizer_.Origins(normalized);
-  std::unordered_map<std::string, double> by_text;
-  size_t o = 0;
-  for (size_t k = 0; k < x.index.size(); ++k) {
-    const int32_t feature = x.index[k];
-    const double contribution = static_cast<double>(x.value[k]) * linear_.Weight(feature, cls);
-    while (o < origins.size() && origins[o].feature < feature) {
-      ++o;
+void Head::Explain(const OriginRefs& origins, const SparseVector& x, int best, int runner_up,
+                   int count, Prediction* prediction) const {
+  // Exact decomposition of the linear score: value × weight per feature, each feature's value
+  // split evenly across its occurrences and summed per word (or word pair). Words are integer
+  // indices here; text is built only for the words that are reported.
+  thread_local std::vector<int32_t> occurrences;  // per entry of x
+  occurrences.assign(x.index.size(), 0);
+  for (const OriginRefs::Ref& ref : origins.refs) {
+    ++occurrences[ref.entry];
+  }
+  // Per feature present: its value per occurrence times the two classes' weights. The weight
+  // matrix is large, so it is read once per feature, not once per occurrence.
+  thread_local std::vector<double> to_best;
+  thread_local std::vector<double> to_runner_up;
+  to_best.assign(x.index.size(), 0.0);
+  to_runner_up.assign(x.index.size(), 0.0);
+  for (size_t e = 0; e < x.index.size(); ++e) {
+    if (occurrences[e] == 0) {
+      continue;
     }
-    for (size_t j = o; j < origins.size() && origins[j].feature == feature; ++j) {
-      by_text[origins[j].text] += contribution * origins[j].share;
+    const double value = static_cast<double>(x.value[e]) / occurrences[e];
+    to_best[e] = value * linear_.Weight(x.index[e], best);
+    to_runner_up[e] = runner_up >= 0 ? value * linear_.Weight(x.index[e], runner_up) : 0.0;
+  }
+  // Words: one slot per token (only canonical tokens collect); word pairs: a short list.
+  struct Share {
+    int64_t key;  // first * 2^32 + (second + 1); second = -1 for single words
+    double best = 0;
+    double runner_up = 0;
+  };
+  thread_local std::vector<Share> words;
+  thread_local std::vector<Share> pairs;
+  words.assign(origins.tokens.size(), Share{0, 0, 0});
+  pairs.clear();
+  for (size_t r = 0; r < origins.refs.size(); ++r) {
+    const OriginRefs::Ref& ref = origins.refs[r];
+    const int entry = ref.entry;
+    if (ref.second < 0) {
+      Share& word = words[ref.first];
+      word.key = static_cast<int64_t>(ref.first) << 32;
+      word.best += to_best[entry];
+      word.runner_up += to_runner_up[entry];
+    } else {
+      const int64_t key = (static_cast<int64_t>(ref.first) << 32) + (ref.second + 1);
+      pairs.push_back({key, to_best[entry], to_runner_up[entry]});
     }
   }
-  std::vector<Contribution> out;
-  out.reserve(by_text.size());
-  for (auto& [text, weight] : by_text) {
-    out.push_back({text, weight});
-  }
-  std::sort(out.begin(), out.end(), [](const Contribution& a, const Contribution& b) {
-    if (std::abs(a.weight) != std::abs(b.weight)) {
-      return std::abs(a.weight) > std::abs(b.weight);
+  std::sort(pairs.begin(), pairs.end(),
+            [](const Share& a, const Share& b) { return a.key < b.key; });
+  thread_local std::vector<Share> shares;
+  shares.clear();
+  for (size_t t = 0; t < words.size(); ++t) {
+    if (words[t].best != 0 || words[t].runner_up != 0) {
+      shares.push_back(words[t]);
     }
-    return a.feature < b.feature;
-  });
-  if (out.size() > static_cast<size_t>(count)) {
-    out.resize(count);
   }
-  return out;
+  for (const Share& pair : pairs) {
+    if (!shares.empty() && shares.back().key == pair.key) {
+      shares.back().best += pair.best;
+      shares.back().runner_up += pair.runner_up;
+    } else {
+      shares.push_back(pair);
+    }
+  }
+  auto text_of = [&](int64_t key) {
+    std::string text(origins.tokens[static_cast<size_t>(key >> 32)]);
+    const int64_t second = (key & 0xffffffffLL) - 1;
+    if (second >= 0) {
+      text += ' ';
+      text += origins.tokens[static_cast<size_t>(second)];
+    }
+    return text;
+  };
+  auto top = [&](double Share::*weight) {
+    std::vector<Contribution> out;
+    const size_t n = std::min(shares.size(), static_cast<size_t>(std::max(count, 0)));
+    std::vector<size_t> order(shares.size());
+    for (size_t i = 0; i < order.size(); ++i) {
+      order[i] = i;
+    }
+    // Ties by text, so explanations do not depend on token positions.
+    std::partial_sort(order.begin(), order.begin() + n, order.end(), [&](size_t a, size_t b) {
+      const double wa = std::abs(shares[a].*weight);
+      const double wb = std::abs(shares[b].*weight);
+      if (wa != wb) {
+        return wa > wb;
+      }
+      return text_of(shares[a].key) < text_of(shares[b].key);
+    });
+    for (size_t i = 0; i < n; ++i) {
+      out.push_back({text_of(shares[order[i]].key), shares[order[i]].*weight});
+    }
+    return out;
+  };
+  prediction->explanation = top(&Share::best);
+  if (runner_up >= 0) {
+    prediction->runner_up_explanation = top(&Share::runner_up);
+  }
 }
 
 }  // namespace autotriage

@@ -96,8 +96,13 @@ class Head : public Classifier {
                                                  const HeadOptions&, const ProgressFn&);
   friend Result<std::unique_ptr<Head>> LoadHead(std::string_view);
   Head();
-  std::vector<Contribution> Explain(std::string_view normalized, const SparseVector& x, int cls,
-                                    int count) const;
+  // Probabilities from the features `x` of `normalized_text` (computed once per prediction).
+  std::vector<double> ProbabilitiesFrom(std::string_view normalized_text,
+                                        const SparseVector& x) const;
+  // The top `count` contributions for classes `best` and `runner_up` (-1 = none) in one pass.
+  // REQUIRES: origins and x from one Transform call.
+  void Explain(const OriginRefs& origins, const SparseVector& x, int best, int runner_up, int count,
+               Prediction* prediction) const;
 
   HeadInfo info_;
   TfidfFeaturizer featurizer_;

@@ -32,12 +32,19 @@ nlohmann::json InfoToJson(const HeadInfo& info) {
   j["validation_coverage"] = info.validation_coverage;
   j["thresholds"] = nlohmann::json::array();
   for (const auto& t : info.thresholds) {
+    // The curve as [threshold, precision, coverage] triples: compact, and older readers
+    // ignore the key.
+    nlohmann::json curve = nlohmann::json::array();
+    for (const PrecisionPoint& point : t.curve) {
+      curve.push_back({point.threshold, point.precision, point.coverage});
+    }
     j["thresholds"].push_back({{"label", t.label},
                                {"threshold", t.threshold},
                                {"precision", t.precision},
                                {"coverage", t.coverage},
                                {"validation_predictions", t.validation_predictions},
-                               {"reachable", t.reachable}});
+                               {"reachable", t.reachable},
+                               {"curve", std::move(curve)}});
   }
   j["feature_count"] = info.feature_count;
   j["train_seconds"] = info.train_seconds;
@@ -73,7 +80,14 @@ HeadInfo InfoFromJson(const nlohmann::json& j) {
     threshold.coverage = t.at("coverage").get<double>();
     threshold.validation_predictions = t.at("validation_predictions").get<int64_t>();
     threshold.reachable = t.at("reachable").get<bool>();
-    info.thresholds.push_back(threshold);
+    // Absent in models trained before curves existed: only the threshold is known then.
+    if (t.contains("curve")) {
+      for (const auto& point : t.at("curve")) {
+        threshold.curve.push_back(
+            {point.at(0).get<double>(), point.at(1).get<double>(), point.at(2).get<double>()});
+      }
+    }
+    info.thresholds.push_back(std::move(threshold));
   }
   info.feature_count = j.at("feature_count").get<int32_t>();
   info.train_seconds = j.at("train_seconds").get<double>();

@@ -71,6 +71,33 @@ void SplitTokens(std::string_view text, std::vector<std::string_view>* tokens) {
   }
 }
 
+// Splits `text` into out->tokens (clearing out->refs) and maps each token to the first token
+// with the same text, so that repeated words count as one origin (as Origins keys by text).
+void CanonicalTokens(std::string_view text, OriginRefs* out, std::vector<int32_t>* canonical) {
+  out->tokens.clear();
+  out->refs.clear();
+  SplitTokens(text, &out->tokens);
+  canonical->resize(out->tokens.size());
+  if (out->tokens.size() > 128) {
+    std::unordered_map<std::string_view, int32_t> first_index;
+    first_index.reserve(out->tokens.size());
+    for (size_t t = 0; t < out->tokens.size(); ++t) {
+      (*canonical)[t] = first_index.emplace(out->tokens[t], static_cast<int32_t>(t)).first->second;
+    }
+    return;
+  }
+  // Most tickets are short: a scan of the earlier tokens beats hashing them.
+  for (size_t t = 0; t < out->tokens.size(); ++t) {
+    (*canonical)[t] = static_cast<int32_t>(t);
+    for (size_t e = 0; e < t; ++e) {
+      if (out->tokens[e] == out->tokens[t]) {
+        (*canonical)[t] = (*canonical)[e];
+        break;
+      }
+    }
+  }
+}
+
 // Calls emit(ngram) for each character n-gram of " word " with lengths in [lo, hi], counted in
 // code points so multi-byte letters are never split.
 template <typename Emit>
@@ -311,8 +338,8 @@ TfidfFeaturizer TfidfFeaturizer::Fit(const std::vector<std::string>& texts,
   return result;
 }
 
-void TfidfFeaturizer::Transform(std::string_view normalized_text, SparseVector* out,
-                                bool sorted) const {
+void TfidfFeaturizer::Transform(std::string_view normalized_text, SparseVector* out, bool sorted,
+                                OriginRefs* origins) const {
   const State& st = *state_;
   thread_local std::vector<float> counts;
   thread_local std::vector<int32_t> touched;
@@ -320,11 +347,19 @@ void TfidfFeaturizer::Transform(std::string_view normalized_text, SparseVector* 
     counts.assign(st.idf.size(), 0.0f);
   }
   touched.clear();
-  st.Count(normalized_text, [&](int32_t feature, int, int) {
+  thread_local std::vector<int32_t> canonical;
+  thread_local std::vector<float> tf_of;
+  if (origins != nullptr) {
+    CanonicalTokens(normalized_text, origins, &canonical);
+  }
+  st.Count(normalized_text, [&](int32_t feature, int first, int second) {
     if (counts[feature] == 0.0f) {
       touched.push_back(feature);
     }
     counts[feature] += 1.0f;
+    if (origins != nullptr) {
+      origins->refs.push_back({feature, canonical[first], second >= 0 ? canonical[second] : -1});
+    }
   });
   if (sorted) {
     std::sort(touched.begin(), touched.end());
@@ -333,6 +368,20 @@ void TfidfFeaturizer::Transform(std::string_view normalized_text, SparseVector* 
   out->value.resize(touched.size());
   double word_norm = 0.0;
   double char_norm = 0.0;
+  if (origins != nullptr) {
+    // Entry positions through the dense counts array, before it is cleared below.
+    for (size_t i = 0; i < touched.size(); ++i) {
+      tf_of.push_back(counts[touched[i]]);
+      counts[touched[i]] = static_cast<float>(i);
+    }
+    for (OriginRefs::Ref& ref : origins->refs) {
+      ref.entry = static_cast<int32_t>(counts[ref.feature]);
+    }
+    for (size_t i = 0; i < touched.size(); ++i) {
+      counts[touched[i]] = tf_of[i];
+    }
+    tf_of.clear();
+  }
   for (size_t i = 0; i < touched.size(); ++i) {
     int32_t f = touched[i];
     float tf = counts[f];
@@ -389,6 +438,15 @@ std::vector<FeatureOrigin> TfidfFeaturizer::Origins(std::string_view normalized_
     return a.feature != b.feature ? a.feature < b.feature : a.text < b.text;
   });
   return origins;
+}
+
+void TfidfFeaturizer::CollectOriginRefs(std::string_view normalized_text, OriginRefs* out) const {
+  const State& st = *state_;
+  thread_local std::vector<int32_t> canonical;
+  CanonicalTokens(normalized_text, out, &canonical);
+  st.Count(normalized_text, [&](int32_t feature, int first, int second) {
+    out->refs.push_back({feature, canonical[first], second >= 0 ? canonical[second] : -1});
+  });
 }
 
 namespace {

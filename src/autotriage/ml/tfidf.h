@@ -46,6 +46,19 @@ struct FeatureOrigin {
   float share = 0.0;  // fraction of this feature's value owed to `text`
 };
 
+// The same attribution in compact form, for the prediction-time explanation: no string is built
+// per occurrence. Token views point into the text given to OriginRefs (keep it alive).
+struct OriginRefs {
+  struct Ref {
+    int32_t feature = 0;
+    int32_t first = 0;    // canonical token index (the first token with the same text)
+    int32_t second = -1;  // canonical index of the bigram's second word, -1 otherwise
+    int32_t entry = -1;   // index of `feature` in the vector Transform produced (Transform only)
+  };
+  std::vector<std::string_view> tokens;
+  std::vector<Ref> refs;  // one per feature occurrence, in text order
+};
+
 class TfidfFeaturizer {
  public:
   TfidfFeaturizer();
@@ -58,10 +71,14 @@ class TfidfFeaturizer {
 
   // sorted = false skips ordering the indices (scoring does not need it; training and
   // explanations do), which saves a sort per prediction.
-  void Transform(std::string_view normalized_text, SparseVector* out, bool sorted = true) const;
+  // `origins`, when given, also receives what CollectOriginRefs would (in the same pass).
+  void Transform(std::string_view normalized_text, SparseVector* out, bool sorted = true,
+                 OriginRefs* origins = nullptr) const;
 
   // For each feature present in `normalized_text`: the words it came from and their shares.
   std::vector<FeatureOrigin> Origins(std::string_view normalized_text) const;
+  // The same information as Origins, cheaply (used on every explained prediction).
+  void CollectOriginRefs(std::string_view normalized_text, OriginRefs* out) const;
 
   int32_t feature_count() const;
   const TfidfOptions& options() const;

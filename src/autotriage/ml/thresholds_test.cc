@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
+
 namespace autotriage {
 namespace {
 
@@ -135,6 +138,154 @@ TEST(OverallCoverageTest, NeverThresholdDecidesNothing) {
   EXPECT_EQ(OverallCoverage(t, {0, 1, 1}, {1.0, 1.0, 0.99}), 0.0);
   t[1].threshold = 0.5;
   EXPECT_NEAR(OverallCoverage(t, {0, 1, 1}, {1.0, 1.0, 0.4}), 1.0 / 3.0, kTol);
+}
+
+TEST(PrecisionCurveTest, KeepsTheLowestThresholdForEachPrecisionLevel) {
+  const Validation v = MakeValidation();
+  const auto t = SolveThresholds(v.labels, v.predicted, v.gold, v.confidence, 0.8, 1);
+  // A's cuts (threshold: precision) 0.95:1 0.9:1 0.85:1 0.8:.75 0.75:.8 0.7:.833 0.6:.714
+  // 0.5:.625; only those beating every lower threshold stay.
+  const std::vector<PrecisionPoint>& curve = t[0].curve;
+  ASSERT_EQ(curve.size(), 4u);
+  EXPECT_EQ(curve[0].threshold, 0.50);
+  EXPECT_NEAR(curve[0].precision, 5.0 / 8.0, kTol);
+  EXPECT_NEAR(curve[0].coverage, 1.0, kTol);
+  EXPECT_EQ(curve[1].threshold, 0.60);
+  EXPECT_NEAR(curve[1].precision, 5.0 / 7.0, kTol);
+  EXPECT_EQ(curve[2].threshold, 0.70);
+  EXPECT_NEAR(curve[2].coverage, 6.0 / 8.0, kTol);
+  EXPECT_EQ(curve[3].threshold, 0.85);
+  EXPECT_EQ(curve[3].precision, 1.0);
+  EXPECT_NEAR(curve[3].coverage, 3.0 / 8.0, kTol);
+}
+
+TEST(PrecisionCurveTest, ThresholdForPrecisionReadsTheCurve) {
+  const Validation v = MakeValidation();
+  const auto t = SolveThresholds(v.labels, v.predicted, v.gold, v.confidence, 0.8, 1);
+  EXPECT_EQ(ThresholdForPrecision(t[0], 0.8), t[0].threshold);  // the solved target
+  EXPECT_EQ(ThresholdForPrecision(t[0], 0.9), 0.85);
+  EXPECT_EQ(ThresholdForPrecision(t[0], 1.0), 0.85);
+  EXPECT_EQ(ThresholdForPrecision(t[0], 0.7), 0.60);
+  EXPECT_EQ(ThresholdForPrecision(t[0], 0.5), 0.50);
+  // 19/20-style round-off: a target equal to a point's precision reaches it.
+  EXPECT_EQ(ThresholdForPrecision(t[0], 5.0 / 6.0), 0.70);
+  // C is always wrong: its curve is one point at precision 0, useless for any target.
+  EXPECT_EQ(ThresholdForPrecision(t[2], 0.1), kNeverDecide);
+  // D was never predicted: no curve, not reachable.
+  EXPECT_TRUE(t[3].curve.empty());
+  EXPECT_EQ(ThresholdForPrecision(t[3], 0.5), kNeverDecide);
+}
+
+TEST(PrecisionCurveTest, UnreachableAtTheHeadTargetCanServeALowerOne) {
+  const Validation v = MakeValidation();
+  // At 0.9 with 4 predictions needed, A is unreachable (the 1.0 cuts have only 3 passing)...
+  const auto t = SolveThresholds(v.labels, v.predicted, v.gold, v.confidence, 0.9, 4);
+  EXPECT_FALSE(t[0].reachable);
+  // ...but a cell asking for 0.8 can use the curve: 0.75 passes 4/5, 0.70 passes 5/6.
+  EXPECT_EQ(ThresholdForPrecision(t[0], 0.8), 0.70);
+  EXPECT_EQ(ThresholdForPrecision(t[0], 0.9), kNeverDecide);
+  // B has 3 predictions, fewer than 4 needed: no point at all.
+  EXPECT_TRUE(t[1].curve.empty());
+  EXPECT_EQ(ThresholdForPrecision(t[1], 0.5), kNeverDecide);
+}
+
+TEST(PrecisionCurveTest, WithoutACurveOnlyTheStoredThresholdIsKnown) {
+  ClassThreshold old;  // as loaded from a model made before curves existed
+  old.threshold = 0.8;
+  old.precision = 0.92;
+  old.reachable = true;
+  EXPECT_EQ(ThresholdForPrecision(old, 0.9), 0.8);
+  EXPECT_EQ(ThresholdForPrecision(old, 0.92), 0.8);
+  EXPECT_EQ(ThresholdForPrecision(old, 0.5), 0.8);  // lower targets keep the known threshold
+  EXPECT_EQ(ThresholdForPrecision(old, 0.95), kNeverDecide);
+  old.reachable = false;
+  EXPECT_EQ(ThresholdForPrecision(old, 0.5), kNeverDecide);
+}
+
+// Precision of the class's predictions with confidence >= threshold, by brute force.
+double PrecisionAt(const std::vector<std::pair<double, bool>>& data, double threshold) {
+  int passed = 0;
+  int correct = 0;
+  for (const auto& [confidence, ok] : data) {
+    if (confidence >= threshold) {
+      ++passed;
+      correct += ok ? 1 : 0;
+    }
+  }
+  return passed == 0 ? 0.0 : static_cast<double>(correct) / passed;
+}
+
+TEST(PrecisionCurveTest, LongCurvesAreThinnedWithoutOverpromising) {
+  // 2,000 predictions whose chance of being right grows with confidence.
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  std::vector<std::pair<double, bool>> data;
+  std::vector<int> predicted;
+  std::vector<int> gold;
+  std::vector<double> confidence;
+  for (int i = 0; i < 2000; ++i) {
+    const double c = 0.3 + 0.7 * uniform(rng);
+    const bool ok = uniform(rng) < c;
+    data.emplace_back(c, ok);
+    predicted.push_back(0);
+    gold.push_back(ok ? 0 : 1);
+    confidence.push_back(c);
+  }
+  const auto t = SolveThresholds({"x", "y"}, predicted, gold, confidence, 0.9, 5);
+  const std::vector<PrecisionPoint>& curve = t[0].curve;
+  ASSERT_FALSE(curve.empty());
+  EXPECT_LE(curve.size(), static_cast<size_t>(kMaxCurvePoints));
+  EXPECT_GT(curve.size(), 10u);
+  for (size_t i = 1; i < curve.size(); ++i) {
+    EXPECT_GT(curve[i].threshold, curve[i - 1].threshold);
+    EXPECT_GT(curve[i].precision, curve[i - 1].precision);
+    EXPECT_LT(curve[i].coverage, curve[i - 1].coverage);
+  }
+  ASSERT_TRUE(t[0].reachable);
+  EXPECT_EQ(ThresholdForPrecision(t[0], 0.9), t[0].threshold);
+  // Every answer keeps its promise on the data, and is never below the exact lowest threshold.
+  std::vector<std::pair<double, bool>> sorted = data;
+  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a > b; });
+  // The full envelope is longer than a curve may be, so thinning really happened.
+  size_t envelope = 0;
+  {
+    double best = -1.0;
+    int passed = 0;
+    int correct = 0;
+    std::vector<double> precisions;  // by decreasing threshold, cuts with >= 5 passing
+    for (size_t i = 0; i < sorted.size(); ++i) {
+      ++passed;
+      correct += sorted[i].second ? 1 : 0;
+      if (passed >= 5) {
+        precisions.push_back(static_cast<double>(correct) / passed);
+      }
+    }
+    for (auto it = precisions.rbegin(); it != precisions.rend(); ++it) {
+      if (*it > best) {
+        best = *it;
+        ++envelope;
+      }
+    }
+  }
+  EXPECT_GT(envelope, static_cast<size_t>(kMaxCurvePoints));
+  for (double target = 0.55; target <= 0.99; target += 0.01) {
+    const double answer = ThresholdForPrecision(t[0], target);
+    double exact = kNeverDecide;
+    int passed = 0;
+    int correct = 0;
+    for (size_t i = 0; i < sorted.size(); ++i) {
+      ++passed;
+      correct += sorted[i].second ? 1 : 0;
+      const bool boundary = i + 1 == sorted.size() || sorted[i + 1].first != sorted[i].first;
+      if (boundary && passed >= 5 && static_cast<double>(correct) / passed + 1e-12 >= target) {
+        exact = sorted[i].first;
+      }
+    }
+    EXPECT_GE(answer, exact) << target;
+    if (answer <= 1.0) {
+      EXPECT_GE(PrecisionAt(data, answer) + 1e-12, target) << target;
+    }
+  }
 }
 
 }  // namespace

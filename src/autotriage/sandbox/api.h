@@ -116,7 +116,7 @@ struct SandboxContext {
   SandboxKind kind = SandboxKind::kFreshdesk;
   SandboxStore* store = nullptr;
   std::string base_url;                           // for ticket URLs in webhooks
-  std::function<void(std::string)> send_webhook;  // empty when no webhook URL is configured
+  std::function<void(std::string)> send_webhook;  // drops the payload when webhooks are off
 };
 
 void AddTicketRoutes(Router* router, SandboxContext* context);    // routes_tickets.cc

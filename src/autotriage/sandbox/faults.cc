@@ -12,20 +12,28 @@ double Unit(std::mt19937_64& engine) {
 
 }  // namespace
 
-FaultInjector::FaultInjector(double fail_rate, double drop_rate, uint64_t seed)
-    : fail_rate_(std::clamp(fail_rate, 0.0, 1.0)),
-      drop_rate_(std::clamp(drop_rate, 0.0, 1.0)),
-      engine_(seed) {}
+FaultInjector::FaultInjector(Rates rates, uint64_t seed) : rates_(rates), engine_(seed) {
+  for (double* rate : {&rates_.fail, &rates_.drop, &rates_.throttle, &rates_.slow}) {
+    *rate = std::clamp(*rate, 0.0, 1.0);
+  }
+}
 
 Fault FaultInjector::Next() {
-  if (fail_rate_ <= 0 && drop_rate_ <= 0) {
+  if (rates_.fail <= 0 && rates_.drop <= 0 && rates_.throttle <= 0 && rates_.slow <= 0) {
     return Fault::kNone;
   }
   std::lock_guard<std::mutex> lock(mutex_);
-  if (drop_rate_ > 0 && Unit(engine_) < drop_rate_) {
+  // Each kind draws only when its rate is set, so adding one kind keeps the others' sequence.
+  if (rates_.throttle > 0 && Unit(engine_) < rates_.throttle) {
+    return Fault::kThrottle;
+  }
+  if (rates_.slow > 0 && Unit(engine_) < rates_.slow) {
+    return Fault::kSlow;
+  }
+  if (rates_.drop > 0 && Unit(engine_) < rates_.drop) {
     return Fault::kDrop;
   }
-  if (fail_rate_ > 0 && Unit(engine_) < fail_rate_) {
+  if (rates_.fail > 0 && Unit(engine_) < rates_.fail) {
     switch (engine_() % 3) {
       case 0:
         return Fault::kFail500;

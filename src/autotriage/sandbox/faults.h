@@ -12,18 +12,26 @@
 
 namespace autotriage {
 
-enum class Fault { kNone, kFail500, kFail502, kFail503, kDrop };
+// kThrottle: 429 with Retry-After: 1 (a burst of throttling; not charged, not applied).
+// kSlow: the request is handled normally but only after the configured delay, so that clients
+// with a shorter timeout give up on a request that is still applied.
+enum class Fault { kNone, kFail500, kFail502, kFail503, kDrop, kThrottle, kSlow };
 
 class FaultInjector {
  public:
-  FaultInjector(double fail_rate, double drop_rate, uint64_t seed);
+  struct Rates {
+    double fail = 0;
+    double drop = 0;
+    double throttle = 0;
+    double slow = 0;
+  };
+  FaultInjector(Rates rates, uint64_t seed);
 
   // The fault for the next API request. Draws from the generator only when a rate is set.
   Fault Next();
 
  private:
-  double fail_rate_;
-  double drop_rate_;
+  Rates rates_;
   std::mutex mutex_;
   std::mt19937_64 engine_;
 };

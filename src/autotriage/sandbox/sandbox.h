@@ -78,7 +78,10 @@ struct SandboxOptions {
   int rate_limit_per_minute = 0;  // 0 = unlimited (headers still sent, with a nominal total)
   int latency_ms = 0;             // added to every API response
   double drop_rate = 0;           // share of API requests whose connection is closed unanswered
-  uint64_t fault_seed = 1;        // seeds the fault decisions (fail, drop)
+  double throttle_rate = 0;       // share answered 429 with Retry-After: 1 (not charged)
+  double slow_rate = 0;           // share answered only after slow_ms (and then applied)
+  int slow_ms = 0;                // delay of a slow request; above a client's timeout it times out
+  uint64_t fault_seed = 1;        // seeds the fault decisions (fail, drop, throttle, slow)
   std::string webhook_url;        // empty = no webhooks; else POST on create/update/note
   // Moves the generated history so that it ends at this Unix time (the CLI passes "now"); 0 keeps
   // the generator's fixed timeline, which keeps timestamps identical run to run.
@@ -132,6 +135,10 @@ class SandboxServer {
 
   virtual std::vector<RecordedWrite> writes() const = 0;
   virtual SandboxWebhookStats webhook_stats() const = 0;
+  // Sends webhooks to `url` from now on (replacing options.webhook_url; "" stops them). For
+  // callers that learn the receiver's address only after the sandbox started. Payloads still
+  // queued for the previous URL are dropped.
+  virtual void SetWebhookUrl(const std::string& url) = 0;
   virtual int64_t ticket_count() const = 0;
 
   // Simulates a requester raising a ticket (status Open, no group, no agent, default priority);

@@ -112,7 +112,34 @@ std::vector<RecordedWrite> SandboxServerImpl::writes() const {
 }
 
 SandboxWebhookStats SandboxServerImpl::webhook_stats() const {
+  std::lock_guard<std::mutex> lock(webhook_mutex_);
   return webhooks_ == nullptr ? SandboxWebhookStats() : webhooks_->stats();
+}
+
+void SandboxServerImpl::SetWebhookUrl(const std::string& url) {
+  std::unique_ptr<WebhookSender> previous;
+  {
+    std::lock_guard<std::mutex> lock(webhook_mutex_);
+    previous = std::move(webhooks_);
+    if (!url.empty()) {
+      webhooks_ =
+          std::make_unique<WebhookSender>(url, [this](const std::string& line) { Log(line); });
+    }
+  }
+  // Joined outside the lock: stopping waits for a delivery in progress.
+  previous.reset();
+}
+
+bool SandboxServerImpl::WebhooksEnabled() const {
+  std::lock_guard<std::mutex> lock(webhook_mutex_);
+  return webhooks_ != nullptr;
+}
+
+void SandboxServerImpl::EnqueueWebhook(std::string payload) {
+  std::lock_guard<std::mutex> lock(webhook_mutex_);
+  if (webhooks_ != nullptr) {
+    webhooks_->Enqueue(std::move(payload));
+  }
 }
 
 int64_t SandboxServerImpl::ticket_count() const {
@@ -137,12 +164,12 @@ Result<int64_t> SandboxServerImpl::CreateTicket(const SandboxNewTicket& ticket) 
     auto lock = store_->Lock();
     SandboxTicket& created = CreateTicketFromPatch(store_.get(), patch, NowMs() / 1000);
     id = created.id;
-    if (webhooks_ != nullptr) {
+    if (WebhooksEnabled()) {
       payload = WebhookPayload(store_.get(), created, WebhookEvent::kCreated, {}, false, base_url_);
     }
   }
   if (!payload.empty()) {
-    webhooks_->Enqueue(std::move(payload));
+    EnqueueWebhook(std::move(payload));
   }
   return id;
 }
@@ -160,13 +187,13 @@ Status SandboxServerImpl::SimulateAgentUpdate(int64_t ticket_id,
     AUTOTRIAGE_RETURN_IF_ERROR(NeutralPatch(store_.get(), fields, &patch));
     std::vector<FieldChange> changes =
         ApplyTicketPatch(store_.get(), ticket_id, patch, NowMs() / 1000);
-    if (webhooks_ != nullptr && !changes.empty()) {
+    if (WebhooksEnabled() && !changes.empty()) {
       payload =
           WebhookPayload(store_.get(), *ticket, WebhookEvent::kUpdated, changes, false, base_url_);
     }
   }
   if (!payload.empty()) {
-    webhooks_->Enqueue(std::move(payload));
+    EnqueueWebhook(std::move(payload));
   }
   return Status::Ok();
 }

@@ -154,6 +154,32 @@ TEST(SandboxFaultTest, ChunkedBodiesAreRefused) {
   EXPECT_TRUE(fx.server().writes().empty());
 }
 
+TEST(SandboxFaultTest, ThrottleRateAnswers429WithAShortRetryAfterAndAppliesNothing) {
+  SandboxOptions options = SmallOptions("freshdesk", 5);
+  options.throttle_rate = 1.0;
+  SandboxFixture fx(options);
+  auto response = fx.Put("/api/v2/tickets/1", {{"priority", 4}});
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 429);
+  EXPECT_EQ(response->get_header_value("Retry-After"), "1");
+  ASSERT_EQ(fx.server().writes().size(), 1u);
+  EXPECT_FALSE(fx.server().writes()[0].applied);
+}
+
+TEST(SandboxFaultTest, SlowRequestsAreAppliedAfterTheDelay) {
+  SandboxOptions options = SmallOptions("freshdesk", 5);
+  options.slow_rate = 1.0;
+  options.slow_ms = 50;
+  SandboxFixture fx(options);
+  const auto start = std::chrono::steady_clock::now();
+  auto response = fx.Put("/api/v2/tickets/1", {{"priority", 4}});
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200);
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(50));
+  ASSERT_EQ(fx.server().writes().size(), 1u);
+  EXPECT_TRUE(fx.server().writes()[0].applied);
+}
+
 TEST(SandboxWebhookTest, DeliversFreshdeskPayloadsOnCreateAndUpdate) {
   WebhookReceiver receiver;
   SandboxOptions options = SmallOptions("freshdesk", 20);
@@ -178,6 +204,22 @@ TEST(SandboxWebhookTest, DeliversFreshdeskPayloadsOnCreateAndUpdate) {
   fx.server().Stop();  // joins the webhook thread, so the counters are final
   EXPECT_EQ(fx.server().webhook_stats().delivered, 3);
   EXPECT_TRUE(fx.server().writes().size() == 1u);  // helpers are not recorded writes
+}
+
+TEST(SandboxWebhookTest, SetWebhookUrlStartsAndStopsDeliveryAfterTheStart) {
+  WebhookReceiver receiver;
+  SandboxFixture fx(SmallOptions("freshdesk", 20));
+  SandboxNewTicket ticket{"Printer jam", "<p>Tray 2</p>", "sam@example.com", "Sam Smith", {}};
+  ASSERT_TRUE(fx.server().CreateTicket(ticket).ok());  // no URL yet: nothing is sent
+  fx.server().SetWebhookUrl(receiver.url());
+  ASSERT_TRUE(fx.server().CreateTicket(ticket).ok());
+  std::vector<Json> payloads = receiver.WaitFor(1);
+  ASSERT_EQ(payloads.size(), 1u);
+  EXPECT_EQ(payloads[0]["freshdesk_webhook"]["ticket_id"], "22");
+  EXPECT_EQ(fx.server().webhook_stats().queued, 1);  // delivered may lag the receiver
+  fx.server().SetWebhookUrl("");
+  ASSERT_TRUE(fx.server().CreateTicket(ticket).ok());
+  EXPECT_EQ(fx.server().webhook_stats().queued, 0);  // the stopped sender's counters are gone
 }
 
 TEST(SandboxWebhookTest, DeliversFreshservicePayloadAndSurvivesADeadReceiver) {

@@ -12,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -45,6 +46,7 @@ class SandboxServerImpl : public SandboxServer {
 
   std::vector<RecordedWrite> writes() const override;
   SandboxWebhookStats webhook_stats() const override;
+  void SetWebhookUrl(const std::string& url) override;
   int64_t ticket_count() const override;
 
   Result<int64_t> CreateTicket(const SandboxNewTicket& ticket) override;
@@ -59,12 +61,15 @@ class SandboxServerImpl : public SandboxServer {
   ApiResponse HandleApi(const httplib::Request& request, ApiRequest* api, bool* drop);
   ApiRequest ToApiRequest(const httplib::Request& request) const;
   void AddAdminRoutes();  // sandbox_admin.cc
+  bool WebhooksEnabled() const;
+  void EnqueueWebhook(std::string payload);
   std::string WritesJson() const;
 
   SandboxOptions options_;
   SandboxKind kind_ = SandboxKind::kFreshdesk;
   std::function<int64_t()> clock_ms_;
   std::unique_ptr<SandboxStore> store_;
+  mutable std::mutex webhook_mutex_;  // guards webhooks_ (SetWebhookUrl replaces it)
   std::unique_ptr<WebhookSender> webhooks_;
   std::unique_ptr<FaultInjector> faults_;
   std::unique_ptr<RateLimiter> limiter_;

@@ -100,9 +100,11 @@ Status SandboxServerImpl::Init() {
   }
   if (options_.tickets < 0 || options_.fail_rate < 0 || options_.fail_rate > 1 ||
       options_.drop_rate < 0 || options_.drop_rate > 1 || options_.latency_ms < 0 ||
-      options_.rate_limit_per_minute < 0 || options_.port < 0 || options_.port > 65535) {
+      options_.throttle_rate < 0 || options_.throttle_rate > 1 || options_.slow_rate < 0 ||
+      options_.slow_rate > 1 || options_.slow_ms < 0 || options_.rate_limit_per_minute < 0 ||
+      options_.port < 0 || options_.port > 65535) {
     return InvalidArgument(
-        "sandbox options out of range: tickets >= 0, rates in [0, 1], latency >= 0, "
+        "sandbox options out of range: tickets >= 0, rates in [0, 1], latency and slow_ms >= 0, "
         "rate limit >= 0, port 0..65535");
   }
   if (options_.api_key.empty()) {
@@ -119,8 +121,10 @@ Status SandboxServerImpl::Init() {
     return store.status();
   }
   store_ = std::move(store).value();
-  faults_ =
-      std::make_unique<FaultInjector>(options_.fail_rate, options_.drop_rate, options_.fault_seed);
+  faults_ = std::make_unique<FaultInjector>(
+      FaultInjector::Rates{options_.fail_rate, options_.drop_rate, options_.throttle_rate,
+                           options_.slow_rate},
+      options_.fault_seed);
   limiter_ = std::make_unique<RateLimiter>(options_.rate_limit_per_minute, clock_ms_);
   if (!options_.webhook_url.empty()) {
     webhooks_ = std::make_unique<WebhookSender>(options_.webhook_url, log);
@@ -192,9 +196,8 @@ Status SandboxServerImpl::Init() {
   context_.kind = kind_;
   context_.store = store_.get();
   context_.base_url = base_url_;
-  if (webhooks_ != nullptr) {
-    context_.send_webhook = [this](std::string payload) { webhooks_->Enqueue(std::move(payload)); };
-  }
+  // Always installed: SetWebhookUrl may enable webhooks after the start.
+  context_.send_webhook = [this](std::string payload) { EnqueueWebhook(std::move(payload)); };
   AddTicketRoutes(&api_router_, &context_);
   AddSearchRoutes(&api_router_, &context_);
   AddCatalogRoutes(&api_router_, &context_);
@@ -225,6 +228,7 @@ void SandboxServerImpl::Stop() {
   if (thread_.joinable()) {
     thread_.join();
   }
+  std::lock_guard<std::mutex> lock(webhook_mutex_);
   if (webhooks_ != nullptr) {
     webhooks_->Stop();
   }
@@ -346,6 +350,14 @@ ApiResponse SandboxServerImpl::HandleApi(const httplib::Request& request, ApiReq
       if (!IsWrite(request.method)) {
         return finish(CodeError(503, "service_unavailable", "dropped"));
       }
+      break;
+    case Fault::kThrottle:
+      response =
+          CodeError(429, "too_many_requests", "You have exceeded the limit of requests per minute");
+      response.headers.emplace_back("Retry-After", "1");
+      return finish(response);
+    case Fault::kSlow:
+      std::this_thread::sleep_for(std::chrono::milliseconds(options_.slow_ms));
       break;
     case Fault::kNone:
       break;

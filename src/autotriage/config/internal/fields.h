@@ -206,6 +206,62 @@ FieldSpec<S> EnumField(std::string key, E S::*member) {
   return field;
 }
 
+// A list of strings ("writable_fields: [group, priority]"). Writing the key replaces the default
+// list; null means an empty list. `check` validates each item; a bad item is reported with its
+// position ("policy.skip_tags[1]") and the list keeps its default.
+template <typename S>
+FieldSpec<S> StringListField(std::string key, std::vector<std::string> S::*member,
+                             StringCheck check = {}) {
+  FieldSpec<S> field;
+  field.key = std::move(key);
+  field.read = [member, check](ConfigBinder& binder, const ConfigNode& node,
+                               const std::string& path, S* target) {
+    const std::string outer_scope = binder.scope();
+    binder.set_scope(path);
+    std::vector<std::string> items;
+    bool ok = true;
+    if (node.kind == ConfigNode::Kind::kSequence) {
+      for (size_t i = 0; i < node.items.size(); ++i) {
+        const std::string item_path = path + "[" + std::to_string(i) + "]";
+        binder.RecordPos(item_path, node.items[i].pos);
+        ConfigBinder::Scalar scalar;
+        if (!binder.ReadScalar(node.items[i], item_path, "a string", false, false, &scalar)) {
+          ok = false;
+          continue;
+        }
+        if (check) {
+          if (std::optional<std::string> problem = check(scalar.value)) {
+            binder.Error(node.items[i].pos,
+                         "'" + item_path + "' " + *problem + ", got " + scalar.shown);
+            ok = false;
+            continue;
+          }
+        }
+        items.push_back(std::move(scalar.value));
+      }
+    } else if (node.kind != ConfigNode::Kind::kNull) {
+      binder.Error(node.pos, "expected a list for '" + path + "', got " +
+                                 std::string(ConfigNodeKindName(node.kind)) +
+                                 " (write [a, b] or one '- a' line per item)");
+      ok = false;
+    }
+    if (ok) {
+      target->*member = std::move(items);
+    }
+    binder.set_scope(outer_scope);
+  };
+  field.describe = [member](const S& value, const std::string& path,
+                            std::vector<std::string>* lines) {
+    std::string text;
+    for (const std::string& item : value.*member) {
+      text += (text.empty() ? "" : ", ") + item;
+    }
+    lines->push_back(path + ": [" + text + "]");
+  };
+  field.list_keys = ListLeafKey;
+  return field;
+}
+
 // A nested mapping bound to a struct member. `spec` must outlive every use (a static).
 template <typename S, typename T>
 FieldSpec<S> SectionField(std::string key, T S::*member, const SectionSpec<T>& spec) {

@@ -1,0 +1,162 @@
+#include "autotriage/cli/engine_setup.h"
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <mutex>
+#include <nlohmann/json.hpp>
+
+#include "autotriage/config/loader.h"
+#include "autotriage/connectors/factory.h"
+
+namespace autotriage {
+namespace {
+
+int LevelRank(std::string_view level) {
+  if (level == "trace")
+    return 0;
+  if (level == "debug")
+    return 1;
+  if (level == "warn")
+    return 3;
+  if (level == "error")
+    return 4;
+  return 2;  // info, and lines without a level
+}
+
+int LevelRank(LogLevel level) {
+  return LevelRank(ToString(level));
+}
+
+// Text rendering of one JSON log line: "ts level msg key=value ...".
+std::string AsText(const nlohmann::json& line) {
+  std::string out =
+      line.value("ts", "") + " " + line.value("level", "info") + " " + line.value("msg", "");
+  for (auto it = line.begin(); it != line.end(); ++it) {
+    if (it.key() == "ts" || it.key() == "level" || it.key() == "msg") {
+      continue;
+    }
+    out += " " + it.key() + "=" + (it->is_string() ? it->get<std::string>() : it->dump());
+  }
+  return out;
+}
+
+}  // namespace
+
+std::function<void(const std::string&)> MakeStderrLogger(const LogOptions& options) {
+  auto mutex = std::make_shared<std::mutex>();
+  const int min_rank = LevelRank(options.level);
+  const bool text = options.format == LogFormat::kText;
+  return [mutex, min_rank, text](const std::string& line) {
+    nlohmann::json parsed = nlohmann::json::parse(line, nullptr, false);
+    std::string rendered = line;
+    if (parsed.is_object()) {
+      if (LevelRank(parsed.value("level", "info")) < min_rank) {
+        return;
+      }
+      if (text) {
+        rendered = AsText(parsed);
+      }
+    }
+    std::lock_guard<std::mutex> lock(*mutex);
+    std::fprintf(stderr, "%s\n", rendered.c_str());
+    std::fflush(stderr);
+  };
+}
+
+Result<Config> LoadConfigForCommand(const std::string& path) {
+  if (path.empty()) {
+    return Config{};
+  }
+  ConfigCheck check = CheckConfigFile(path);
+  if (!check.ok()) {
+    std::string message =
+        "the configuration has " + std::to_string(check.error_count()) + " error(s):";
+    for (const ConfigProblem& problem : check.problems) {
+      if (problem.severity == ConfigProblem::Severity::kError) {
+        message += "\n  " + problem.ToString();
+      }
+    }
+    return InvalidArgument(message);
+  }
+  for (const ConfigProblem& problem : check.problems) {
+    std::fprintf(stderr, "autotriage: %s\n", problem.ToString().c_str());
+  }
+  return check.config;
+}
+
+Result<std::unique_ptr<Store>> OpenConfiguredStore(const Config& config) {
+  StoreConfig store;
+  store.backend = std::string(ToString(config.store.backend));
+  store.sqlite_path = config.store.sqlite_path;
+  store.postgres_url = config.store.postgres_url;
+  return OpenStore(store);
+}
+
+Result<HelpdeskConnection> ConnectConfiguredHelpdesk(
+    const Config& config, const std::function<void(const std::string&)>& log, int sandbox_tickets,
+    uint64_t sandbox_seed) {
+  HelpdeskConnection connection;
+  HelpdeskSettings settings;
+  const HelpdeskOptions& h = config.helpdesk;
+  if (h.kind == HelpdeskKind::kSandbox) {
+    SandboxOptions options;
+    options.kind = "freshdesk";
+    options.tickets = sandbox_tickets;
+    options.seed = sandbox_seed;
+    options.history_end = static_cast<int64_t>(std::time(nullptr));
+    options.log = [log](const std::string& line) {
+      if (log) {
+        log(nlohmann::json{{"level", "info"}, {"msg", "sandbox: " + line}}.dump());
+      }
+    };
+    Result<std::unique_ptr<SandboxServer>> sandbox = SandboxServer::Start(options);
+    if (!sandbox.ok()) {
+      return sandbox.status().WithContext("starting the built-in sandbox helpdesk");
+    }
+    connection.sandbox = std::move(*sandbox);
+    settings.kind = "freshdesk";
+    settings.url = connection.sandbox->base_url();
+    settings.api_key = options.api_key;
+  } else {
+    settings.kind = std::string(ToString(h.kind));
+    settings.url = h.url;
+    settings.api_key = h.api_key;
+    settings.token = h.token;
+    settings.ca_file = h.ca_file;
+  }
+  settings.connect_timeout_ms = h.connect_timeout_ms;
+  settings.request_timeout_ms = h.request_timeout_ms;
+  settings.max_retries = h.max_retries;
+  settings.requests_per_minute = h.requests_per_minute;
+  if (log) {
+    settings.log = [log](const std::string& line) {
+      log(nlohmann::json{{"level", "warn"}, {"msg", "helpdesk: " + line}}.dump());
+    };
+  }
+  connection.http = std::shared_ptr<HttpClient>(NewCurlHttpClient(HttpOptionsFor(settings)));
+  settings.http = connection.http;
+  Result<std::unique_ptr<Helpdesk>> helpdesk = NewHelpdesk(settings);
+  if (!helpdesk.ok()) {
+    return helpdesk.status();
+  }
+  connection.helpdesk = std::move(*helpdesk);
+  return connection;
+}
+
+Result<std::shared_ptr<const ModelBundle>> LoadConfiguredBundle(const Config& config,
+                                                                const std::string& override_path) {
+  const std::string path = override_path.empty() ? config.models.active : override_path;
+  if (path.empty()) {
+    return FailedPrecondition(
+        "no model to serve: set models.active in the configuration (or pass --model) to a bundle "
+        "made by `autotriage train`");
+  }
+  Result<ModelBundle> bundle = ModelBundle::Load(path);
+  if (!bundle.ok()) {
+    return bundle.status().WithContext("model " + path);
+  }
+  return std::shared_ptr<const ModelBundle>(std::make_shared<ModelBundle>(std::move(*bundle)));
+}
+
+}  // namespace autotriage

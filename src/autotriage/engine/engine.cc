@@ -1,0 +1,263 @@
+// EngineImpl lifecycle and threads: Create, Start, Stop, the worker, dispatcher and background
+// (schema, poller) loops, readiness, counters and WaitIdle.
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "autotriage/engine/engine_impl.h"
+
+namespace autotriage {
+namespace {
+
+constexpr int kJobBatch = 4;    // jobs claimed at once: few, so a drain on Stop stays short
+constexpr int kWriteBatch = 4;  // writes claimed at once
+constexpr auto kIdleRecheck = std::chrono::milliseconds(200);
+constexpr auto kStoreErrorPause = std::chrono::milliseconds(1000);
+constexpr int64_t kSchemaRefreshMs = 5 * 60 * 1000;
+constexpr int64_t kSchemaRetryMaxMs = 30 * 1000;
+constexpr auto kWaitIdleRecheck = std::chrono::milliseconds(20);
+
+}  // namespace
+
+EngineImpl::EngineImpl(EngineDeps deps) {
+  context_.config = std::move(deps.config);
+  context_.store = std::move(deps.store);
+  context_.helpdesk = std::move(deps.helpdesk);
+  context_.bundle = std::move(deps.bundle);
+  context_.http = std::move(deps.http);
+  context_.log = std::make_unique<EngineLog>(std::move(deps.log), context_.config.log.level,
+                                             context_.config.log.format);
+  context_.policy = std::make_unique<Policy>(context_.config.policy);
+  TriageOptions triage_options;
+  for (const auto& head : context_.config.models.heads) {
+    triage_options.fields.push_back(head.field);
+  }
+  triage_options.post_notes = context_.config.engine.post_notes;
+  triage_options.html_notes = context_.helpdesk->capabilities().html_notes;
+  triage_options.dashboard_url = context_.config.server.public_url;
+  context_.triage = std::make_unique<Triage>(context_.bundle.get(), context_.policy.get(),
+                                             std::move(triage_options));
+  context_.schema = std::make_unique<SchemaCache>(context_.helpdesk.get(), kSchemaRefreshMs);
+  context_.metrics = std::make_unique<EngineMetrics>(&context_.registry);
+  context_.metrics->count_429_from_errors = context_.http == nullptr;
+  context_.on_write_planned = [this] { writes_signal_.Notify(); };
+  intake_store_ = std::make_shared<NotifyingStore>(context_.store, [this](size_t events) {
+    context_.events_received += static_cast<int64_t>(events);
+    jobs_signal_.Notify();
+    idle_signal_.Notify();
+  });
+}
+
+Status EngineImpl::Start() {
+  if (started_) {
+    return FailedPrecondition("the engine was already started");
+  }
+  started_ = true;
+  const Config& config = context_.config;
+  store_ok_ = context_.store->Stats().ok();
+  HttpServerOptions server_options;
+  server_options.listen_address = config.server.listen_address;
+  server_options.port = config.server.port;
+  server_options.max_body_bytes = config.engine.max_webhook_bytes;
+  server_ = HttpServer::Create(server_options);
+  GroupCommitterOptions committer_options;
+  committer_options.metrics = &context_.registry;
+  committer_ = std::make_unique<GroupCommitter>(intake_store_.get(), committer_options);
+  RegisterRoutes();
+  if (Status s = server_->Start(); !s.ok()) {
+    committer_->Stop();
+    stopped_ = true;
+    return s;
+  }
+  // One synchronous attempt, so that an engine whose helpdesk answers is ready when Start
+  // returns; otherwise the background loop keeps trying and /readyz says why.
+  if (Status schema = context_.schema->Refresh(); !schema.ok()) {
+    context_.log->Warn("helpdesk not reachable yet: " + schema.ToString());
+  }
+  threads_.emplace_back([this] { BackgroundLoop(); });
+  const int workers = std::max(0, config.engine.workers);
+  if (workers > 0) {
+    for (int i = 0; i < workers; ++i) {
+      threads_.emplace_back([this, i] { WorkerLoop(i); });
+    }
+    // dispatchers 0: this node only triages; another node (or `run --once`) applies writes.
+    const int dispatchers = std::max(0, config.engine.dispatchers);
+    for (int i = 0; i < dispatchers; ++i) {
+      threads_.emplace_back([this, i] { DispatcherLoop(i); });
+    }
+    dispatching_ = dispatchers > 0 && !config.policy.kill_switch;
+  }
+  context_.log->Write(LogLevel::kInfo, "engine started", "", "",
+                      {{"port", std::to_string(server_->port())},
+                       {"helpdesk", context_.helpdesk->kind()},
+                       {"store", context_.store->backend()},
+                       {"workers", std::to_string(workers)},
+                       {"model_version", context_.triage->model_version()}});
+  return Status::Ok();
+}
+
+void EngineImpl::Stop() {
+  if (!started_ || stopped_) {
+    return;
+  }
+  stopped_ = true;
+  server_->Stop();     // no new events; in-flight requests finish their commit
+  committer_->Stop();  // everything submitted is committed
+  stopping_ = true;    // no new claims; claimed jobs and writes finish and commit
+  jobs_signal_.Notify();
+  writes_signal_.Notify();
+  stop_signal_.Notify();
+  for (std::thread& t : threads_) {
+    t.join();
+  }
+  threads_.clear();
+  context_.log->Info("engine stopped");
+}
+
+void EngineImpl::WorkerLoop(int index) {
+  const std::string owner = Owner("w", index);
+  JobProcessor processor(&context_);
+  while (!stopping_) {
+    const uint64_t seen = jobs_signal_.generation();
+    ++in_flight_;
+    auto jobs = context_.store->ClaimJobs(owner, kJobBatch, lease_ms(), NowMs());
+    if (jobs.ok()) {
+      for (const Job& job : *jobs) {
+        RunGuarded(*context_.log, job.ticket_id, [&] { return processor.Process(job); });
+      }
+    }
+    --in_flight_;
+    idle_signal_.Notify();
+    if (!jobs.ok()) {
+      context_.log->Warn("claiming jobs failed: " + jobs.status().ToString());
+      jobs_signal_.WaitFor(seen, stopping_, kStoreErrorPause);
+    } else if (jobs->empty()) {
+      jobs_signal_.WaitFor(seen, stopping_, kIdleRecheck);
+    }
+  }
+}
+
+void EngineImpl::DispatcherLoop(int index) {
+  const std::string owner = Owner("d", index);
+  WriteDispatcher dispatcher(&context_);
+  const bool kill_switch = context_.config.policy.kill_switch;
+  while (!stopping_) {
+    const uint64_t seen = writes_signal_.generation();
+    if (kill_switch) {
+      // The emergency stop: planned writes stay planned until the switch is off again.
+      writes_signal_.WaitFor(seen, stopping_, kIdleRecheck);
+      continue;
+    }
+    ++in_flight_;
+    const int64_t claimed_ms = NowMs();
+    auto writes = context_.store->ClaimWrites(owner, kWriteBatch, lease_ms(), claimed_ms);
+    if (writes.ok()) {
+      for (const WriteRecord& write : *writes) {
+        RunGuarded(*context_.log, write.ticket_id,
+                   [&] { return dispatcher.Process(write, claimed_ms + lease_ms()); });
+      }
+    }
+    --in_flight_;
+    idle_signal_.Notify();
+    if (!writes.ok()) {
+      context_.log->Warn("claiming writes failed: " + writes.status().ToString());
+      writes_signal_.WaitFor(seen, stopping_, kStoreErrorPause);
+    } else if (writes->empty()) {
+      writes_signal_.WaitFor(seen, stopping_, kIdleRecheck);
+    }
+  }
+}
+
+void EngineImpl::BackgroundLoop() {
+  const int poll_seconds = context_.config.engine.workers > 0
+                               ? Poller::IntervalSeconds(context_.config, context_.helpdesk->kind())
+                               : 0;
+  Poller poller(&context_);
+  int64_t schema_retry_ms = 250;
+  int64_t next_schema_ms = 0;
+  int64_t next_poll_ms = 0;
+  while (!stopping_) {
+    const uint64_t seen = stop_signal_.generation();
+    const int64_t now = NowMs();
+    if (!context_.schema->loaded() && now >= next_schema_ms) {
+      if (Status s = context_.schema->Refresh(); !s.ok()) {
+        context_.log->Warn("helpdesk not reachable yet: " + s.ToString());
+        next_schema_ms = now + schema_retry_ms;
+        schema_retry_ms = std::min(schema_retry_ms * 2, kSchemaRetryMaxMs);
+      }
+    }
+    if (poll_seconds > 0 && now >= next_poll_ms) {
+      auto polled = poller.PollOnce();
+      if (!polled.ok()) {
+        context_.log->Warn("poll failed: " + polled.status().ToString());
+      } else if (*polled > 0) {
+        jobs_signal_.Notify();
+        idle_signal_.Notify();
+      }
+      next_poll_ms = NowMs() + int64_t{poll_seconds} * 1000;
+    }
+    int64_t next = poll_seconds > 0 ? next_poll_ms : NowMs() + kSchemaRefreshMs;
+    if (!context_.schema->loaded()) {
+      next = std::min(next, next_schema_ms);
+    }
+    const int64_t wait_ms = std::clamp<int64_t>(next - NowMs(), 1, kSchemaRefreshMs);
+    stop_signal_.WaitFor(seen, stopping_, std::chrono::milliseconds(wait_ms));
+  }
+}
+
+bool EngineImpl::ready() const {
+  return context_.bundle != nullptr && !context_.bundle->fields().empty() && store_ok_ &&
+         context_.schema->loaded();
+}
+
+EngineCounters EngineImpl::counters() const {
+  EngineCounters c;
+  c.events_received = context_.events_received;
+  c.jobs_done = context_.jobs_done;
+  c.jobs_failed = context_.jobs_failed;
+  c.decisions = context_.decisions;
+  c.writes_applied = context_.writes_applied;
+  c.writes_superseded = context_.writes_superseded;
+  c.helpdesk_errors = context_.helpdesk_errors;
+  if (context_.metrics->triage_seconds->count() > 0) {
+    c.triage_p50_ms = context_.metrics->triage_seconds->Quantile(0.5) * 1000.0;
+    c.triage_p99_ms = context_.metrics->triage_seconds->Quantile(0.99) * 1000.0;
+  }
+  return c;
+}
+
+bool EngineImpl::WaitIdle(int64_t timeout_ms, int64_t min_events) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (true) {
+    const uint64_t seen = idle_signal_.generation();
+    if (context_.events_received >= min_events && in_flight_ == 0) {
+      auto stats = context_.store->Stats();
+      if (stats.ok() && stats->jobs_pending == 0 && stats->jobs_running == 0 &&
+          (stats->writes_open == 0 || !dispatching_) && in_flight_ == 0) {
+        return true;
+      }
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) {
+      return false;
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
+    idle_signal_.WaitFor(seen, stopping_, std::min(left, kWaitIdleRecheck));
+  }
+}
+
+std::string EngineImpl::Owner(const char* role, int index) const {
+  return "engine-" + std::to_string(::getpid()) + "-" + role + std::to_string(index);
+}
+
+Result<std::unique_ptr<Engine>> Engine::Create(EngineDeps deps) {
+  if (deps.store == nullptr || deps.helpdesk == nullptr) {
+    return InvalidArgument("the engine needs a store and a helpdesk");
+  }
+  if (deps.bundle == nullptr || deps.bundle->fields().empty()) {
+    return InvalidArgument("the engine needs a model bundle with at least one head");
+  }
+  return std::unique_ptr<Engine>(new EngineImpl(std::move(deps)));
+}
+
+}  // namespace autotriage

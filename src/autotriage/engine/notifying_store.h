@@ -1,0 +1,91 @@
+// NotifyingStore: a Store that forwards every call to another Store and, after each successful
+// Enqueue, calls a hook with the number of events stored. The engine hands it to the webhook
+// intake's GroupCommitter so that workers waiting for work wake up as soon as an acknowledged
+// event is durable, instead of finding it at their next bounded re-check.
+// Internal to the engine module. Thread-safety: as the wrapped store; the hook must be
+// thread-safe. Ownership: shares the wrapped store.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "autotriage/store/store.h"
+
+namespace autotriage {
+
+class NotifyingStore final : public Store {
+ public:
+  NotifyingStore(std::shared_ptr<Store> inner, std::function<void(size_t events)> on_enqueued)
+      : inner_(std::move(inner)), on_enqueued_(std::move(on_enqueued)) {}
+
+  std::string backend() const override { return inner_->backend(); }
+  int schema_version() const override { return inner_->schema_version(); }
+
+  Result<std::vector<EnqueueResult>> Enqueue(const std::vector<InboxEvent>& events) override {
+    auto result = inner_->Enqueue(events);
+    if (result.ok() && on_enqueued_) {
+      on_enqueued_(events.size());
+    }
+    return result;
+  }
+  Result<std::vector<Job>> ClaimJobs(const std::string& owner, int max, int64_t lease_ms,
+                                     int64_t now_ms) override {
+    return inner_->ClaimJobs(owner, max, lease_ms, now_ms);
+  }
+  Status CommitTriage(const TriageCommit& commit, int64_t now_ms) override {
+    return inner_->CommitTriage(commit, now_ms);
+  }
+  Status FailJob(int64_t job_id, const std::string& error, bool give_up, int64_t retry_at_ms,
+                 const AuditEntry& audit) override {
+    return inner_->FailJob(job_id, error, give_up, retry_at_ms, audit);
+  }
+  Result<Job> GetJob(int64_t job_id) override { return inner_->GetJob(job_id); }
+  Result<std::vector<DecisionRecord>> ListDecisions(const DecisionFilter& filter) override {
+    return inner_->ListDecisions(filter);
+  }
+  Result<std::vector<DecisionRecord>> DecisionsForTicket(const std::string& ticket_id) override {
+    return inner_->DecisionsForTicket(ticket_id);
+  }
+  Status UpdateDecisionOutcome(int64_t decision_id, const std::string& outcome_name,
+                               const std::string& reason, const AuditEntry& audit) override {
+    return inner_->UpdateDecisionOutcome(decision_id, outcome_name, reason, audit);
+  }
+  Result<std::vector<WriteRecord>> ClaimWrites(const std::string& owner, int max, int64_t lease_ms,
+                                               int64_t now_ms) override {
+    return inner_->ClaimWrites(owner, max, lease_ms, now_ms);
+  }
+  Status FinishWrite(int64_t write_id, WriteState state, const std::string& error,
+                     int64_t retry_at_ms, const AuditEntry& audit) override {
+    return inner_->FinishWrite(write_id, state, error, retry_at_ms, audit);
+  }
+  Result<std::vector<WriteRecord>> ListWrites(const std::string& ticket_id) override {
+    return inner_->ListWrites(ticket_id);
+  }
+  Status RecordOverride(const OverrideRecord& record, const AuditEntry& audit) override {
+    return inner_->RecordOverride(record, audit);
+  }
+  Result<std::vector<OverrideRecord>> OverridesForTicket(const std::string& ticket_id) override {
+    return inner_->OverridesForTicket(ticket_id);
+  }
+  Result<std::optional<std::string>> GetCursor(const std::string& name) override {
+    return inner_->GetCursor(name);
+  }
+  Status SetCursor(const std::string& name, const std::string& value) override {
+    return inner_->SetCursor(name, value);
+  }
+  Status AppendAudit(const std::vector<AuditEntry>& entries) override {
+    return inner_->AppendAudit(entries);
+  }
+  Result<std::vector<AuditEntry>> ReadAudit(int64_t after_seq, int limit) override {
+    return inner_->ReadAudit(after_seq, limit);
+  }
+  Result<StoreStats> Stats() override { return inner_->Stats(); }
+
+ private:
+  std::shared_ptr<Store> inner_;
+  std::function<void(size_t)> on_enqueued_;
+};
+
+}  // namespace autotriage

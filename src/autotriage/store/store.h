@@ -1,0 +1,236 @@
+// Store: everything the engine must not lose, behind one interface with two backends: embedded
+// SQLite (WAL, the default, one node) and PostgreSQL (several nodes sharing one database).
+//
+// What it holds: the inbox of received events collapsed into jobs, job leases, triage decisions
+// (with pending approvals), planned helpdesk writes, override memory, polling cursors and the
+// hash-chained audit trail (audit.h). One contract test suite (store_contract_test.cc) runs on
+// both backends; label `pg` for PostgreSQL.
+//
+// Durability: every mutating call commits before it returns, with the backend's full durability
+// (SQLite synchronous=FULL, PostgreSQL synchronous_commit on), so a returned call survives a
+// crash of the process (SIGKILL) and of the machine.
+// Concurrency: a Store is thread-safe. Several processes may share one database: jobs and writes
+// are claimed with leases (PostgreSQL: FOR UPDATE SKIP LOCKED), so two workers never hold the same
+// job at the same time; audit appends are serialised so the chain stays linear.
+// Migrations: OpenStore creates or upgrades the schema; versioned (schema_migrations table) and
+// safe to run from several processes at once (SQLite: one write transaction; PostgreSQL:
+// pg_advisory_xact_lock). A database from a newer autotriage is refused (kFailedPrecondition).
+// Errors: kInvalidArgument for bad arguments, kUnavailable when PostgreSQL cannot be reached,
+// kIoError / kCorruption for an unusable SQLite file, kNotFound for unknown ids. Messages never
+// contain the PostgreSQL password.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "autotriage/core/status.h"
+#include "autotriage/store/audit.h"
+
+namespace autotriage {
+
+// One received event: a webhook delivery or a ticket seen by the poller.
+struct InboxEvent {
+  std::string source;     // "webhook:freshdesk", "webhook:freshservice", "poll", "cli"
+  std::string ticket_id;  // the helpdesk's ticket id
+  // Identifies the ticket version the event describes: updated_at (poller) or a hash of the
+  // webhook payload's ticket fields. Events with the same (ticket_id, version) are one job.
+  std::string version;
+  std::string payload;  // raw body (webhook) or a short JSON summary (poller); kept for audit
+  std::string trace_id;
+  int64_t received_ms = 0;  // Unix milliseconds
+};
+
+struct EnqueueResult {
+  bool new_job = false;  // false: collapsed into the existing job for that ticket version
+  int64_t job_id = 0;
+};
+
+enum class JobState { kPending, kRunning, kDone, kFailed };
+
+struct Job {
+  int64_t id = 0;
+  std::string ticket_id;
+  std::string version;
+  std::string source;
+  std::string trace_id;  // of the first event of the job
+  int attempts = 0;      // claims so far, this one included
+  int64_t events = 0;    // events collapsed into this job
+  std::string last_error;
+  JobState state = JobState::kPending;
+};
+
+// What the policy decided for one field of one ticket (policy/policy.h makes these).
+struct DecisionRecord {
+  int64_t id = 0;  // assigned by the store
+  std::string trace_id;
+  std::string ticket_id;
+  std::string ticket_version;  // updated_at (Unix seconds, as text) the prediction was made on
+  std::string queue;           // the ticket's group when predicted ("" = none)
+  std::string field;
+  std::string old_value;
+  std::string new_value;  // the predicted label ("" when abstained)
+  double confidence = 0;
+  double margin = 0;          // top-1 minus top-2 probability
+  std::string mode;           // "off", "monitor", "suggest", "autofill"
+  std::string outcome;        // see DecisionOutcome in policy.h: "abstain", "recorded", ...
+  std::string reason;         // why (threshold, gate, skip rule, override memory, ...)
+  std::string explanation;    // JSON array of {feature, weight}
+  std::string model_version;  // bundle identity
+  int64_t created_ms = 0;
+  int64_t updated_ms = 0;
+};
+
+// A planned helpdesk write: the autofill (or approved) decisions of one ticket version, applied
+// in one UpdateFields call plus one private note carrying the marker "[autotriage:<key>]".
+enum class WriteState {
+  kPlanned,     // not yet attempted
+  kInFlight,    // claimed by a dispatcher; the request may or may not have reached the helpdesk
+  kApplied,     // fields and note written
+  kSuperseded,  // the ticket changed after the prediction; nothing written
+  kFailed,      // gave up after max attempts (error kept); nothing more is tried
+};
+
+struct WriteRecord {
+  int64_t id = 0;
+  std::string idempotency_key;  // unique: ticket id + version + hash of the updates
+  std::string trace_id;
+  std::string ticket_id;
+  std::string ticket_version;  // the version the decisions were made on
+  std::string updates_json;    // JSON array of {field, value, old}
+  std::string note;            // note body including the marker; "" = no note
+  // Decisions this write carries. In a TriageCommit these are positions (0-based) in
+  // TriageCommit::decisions, which the store replaces by the ids it assigns; left empty, the
+  // write carries every decision of the commit whose outcome is "autofill".
+  std::vector<int64_t> decision_ids;
+  WriteState state = WriteState::kPlanned;
+  int attempts = 0;
+  std::string last_error;
+  int64_t created_ms = 0;
+  int64_t updated_ms = 0;
+};
+
+// Everything one triage produces, committed atomically with the job's completion.
+// The write's idempotency key is unique: when a write with that key already exists (the same
+// ticket version planned twice) the first one is kept and no second write is made.
+struct TriageCommit {
+  int64_t job_id = 0;
+  std::vector<DecisionRecord> decisions;
+  std::optional<WriteRecord> write;  // present when some decision is autofill
+  std::vector<AuditEntry> audit;     // appended in order after the decisions
+};
+
+// A value a human changed away from: never re-applied to that ticket.
+struct OverrideRecord {
+  std::string ticket_id;
+  std::string field;
+  std::string rejected_value;  // the engine's value the human replaced
+  std::string human_value;
+  int64_t created_ms = 0;
+};
+
+struct DecisionFilter {
+  std::string outcome;    // "" = any
+  std::string ticket_id;  // "" = any
+  int limit = 100;
+  int64_t before_id = 0;  // 0 = newest first from the top; else ids < before_id
+};
+
+struct StoreStats {
+  int64_t jobs_pending = 0;  // the inbox depth
+  int64_t jobs_running = 0;
+  int64_t jobs_done = 0;
+  int64_t jobs_failed = 0;
+  int64_t writes_open = 0;  // planned + in flight
+  int64_t decisions = 0;
+  int64_t audit_entries = 0;
+};
+
+// Methods that take one `const AuditEntry& audit` append it to the chain in the same
+// transaction as the change it describes; an entry with an empty `kind` is not appended.
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  virtual std::string backend() const = 0;  // "sqlite" or "postgres"
+  virtual int schema_version() const = 0;
+
+  // --- inbox and jobs ---
+  // Stores every event and its job in one transaction (group commit: the intake batches
+  // concurrent webhook requests). An event whose (ticket_id, version) already has a job joins
+  // it (its `events` count grows) instead of making a new one. Each event also appends an
+  // "event_received" audit entry. Results are in input order.
+  virtual Result<std::vector<EnqueueResult>> Enqueue(const std::vector<InboxEvent>& events) = 0;
+  // Claims up to `max` pending jobs (oldest first), and jobs whose lease expired (their holder
+  // died), for `lease_ms`. Claiming increments attempts. `owner` names the worker for diagnostics.
+  virtual Result<std::vector<Job>> ClaimJobs(const std::string& owner, int max, int64_t lease_ms,
+                                             int64_t now_ms) = 0;
+  // Finishes a job: stores decisions, the planned write and audit entries and marks the job done,
+  // in one transaction. kFailedPrecondition when the job is not running (done, failed, or given
+  // back), so a job taken over after its lease expired is committed once only; kNotFound for an
+  // unknown job.
+  virtual Status CommitTriage(const TriageCommit& commit, int64_t now_ms) = 0;
+  // Gives the job back for a retry at `retry_at_ms` (state pending) or, when `give_up`, marks it
+  // failed. The error is kept on the job and appended to the audit trail.
+  // kFailedPrecondition when the job is not running.
+  virtual Status FailJob(int64_t job_id, const std::string& error, bool give_up,
+                         int64_t retry_at_ms, const AuditEntry& audit) = 0;
+  virtual Result<Job> GetJob(int64_t job_id) = 0;
+
+  // --- decisions and approvals ---
+  virtual Result<std::vector<DecisionRecord>> ListDecisions(const DecisionFilter& filter) = 0;
+  // Decisions of a ticket, oldest first (used to tell an already-triaged ticket).
+  virtual Result<std::vector<DecisionRecord>> DecisionsForTicket(const std::string& ticket_id) = 0;
+  // Changes a decision's outcome (e.g. pending -> superseded) and appends the audit entry.
+  virtual Status UpdateDecisionOutcome(int64_t decision_id, const std::string& outcome,
+                                       const std::string& reason, const AuditEntry& audit) = 0;
+
+  // --- writes (dispatcher) ---
+  // Claims up to `max` planned writes and in-flight writes whose lease expired, marking them
+  // in flight for `lease_ms`; attempts is incremented.
+  virtual Result<std::vector<WriteRecord>> ClaimWrites(const std::string& owner, int max,
+                                                       int64_t lease_ms, int64_t now_ms) = 0;
+  // Final (or retry) state of a write with its audit entry, in one transaction. state kPlanned
+  // means "retry later": the lease is dropped and the write is claimable again at retry_at_ms.
+  // Applied / superseded / failed writes update their decisions' outcomes ("applied" /
+  // "superseded" / "failed"). kFailedPrecondition when the write is not in flight (so a write
+  // finished by a dispatcher whose lease expired is not finished twice); kInvalidArgument for
+  // state kInFlight.
+  virtual Status FinishWrite(int64_t write_id, WriteState state, const std::string& error,
+                             int64_t retry_at_ms, const AuditEntry& audit) = 0;
+  // Writes of a ticket ("" = every write), oldest first.
+  virtual Result<std::vector<WriteRecord>> ListWrites(const std::string& ticket_id) = 0;
+
+  // --- override memory ---
+  virtual Status RecordOverride(const OverrideRecord& record, const AuditEntry& audit) = 0;
+  virtual Result<std::vector<OverrideRecord>> OverridesForTicket(const std::string& ticket_id) = 0;
+
+  // --- polling cursors ---
+  virtual Result<std::optional<std::string>> GetCursor(const std::string& name) = 0;
+  virtual Status SetCursor(const std::string& name, const std::string& value) = 0;
+
+  // --- audit ---
+  // Appends entries to the chain (seq, prev_hash and hash are filled in here).
+  virtual Status AppendAudit(const std::vector<AuditEntry>& entries) = 0;
+  // Entries with seq > after_seq, in seq order, at most `limit`.
+  virtual Result<std::vector<AuditEntry>> ReadAudit(int64_t after_seq, int limit) = 0;
+
+  virtual Result<StoreStats> Stats() = 0;
+};
+
+struct StoreConfig {
+  std::string backend = "sqlite";  // "sqlite" or "postgres"
+  std::string sqlite_path;         // file, created when missing; ":memory:" for unit tests
+  std::string postgres_url;        // Secret. libpq URL or conninfo string
+  int pool_size = 4;               // PostgreSQL connections
+};
+
+Result<std::unique_ptr<Store>> OpenStore(const StoreConfig& config);
+
+std::string_view ToString(JobState state);
+std::string_view ToString(WriteState state);
+
+}  // namespace autotriage
