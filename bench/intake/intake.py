@@ -1,18 +1,20 @@
-"""Intake benchmark: how many webhook events per second the intake acknowledges with each event
-stored durably before its 202, and at what latency.
+"""Intake benchmark: how many webhook events per second `autotriage serve` acknowledges with each
+event stored durably before its 202, and at what latency.
 
-What runs: bench/tools/webhook_intake_server (the HttpServer, the webhook routes with secret
-check and JSON parsing, the GroupCommitter and the real SQLite store: WAL, synchronous=FULL),
-started on a free loopback port with a fresh database, driven by bench/tools/webhook_load (one
-epoll thread, --connections keep-alive connections, Freshdesk-shaped payloads with distinct
-ticket ids, closed loop). `autotriage serve` is not used yet: once it can run intake-only
-(engine.workers: 0) the benchmark should drive it instead.
+What runs: `autotriage serve` with engine.workers: 0 and engine.dispatchers: 0 (intake only: the
+HttpServer, the webhook routes with secret check and JSON parsing, the GroupCommitter and the
+SQLite store, WAL and synchronous=FULL, in a fresh directory on the benchmark's disk), the
+built-in sandbox as its helpdesk and a small model (serve requires one; it is not used by
+intake), driven by bench/tools/webhook_load (one epoll thread, --connections keep-alive
+connections, Freshdesk-shaped payloads with distinct ticket ids, closed loop).
 
-Baselines, same load, not targets: the same routes over an in-memory store (what durability
-costs) and a handler that answers 202 without parsing (the HTTP server's own ceiling).
+Reference rows, same load, not targets, from bench/tools/webhook_intake_server: the same routes
+over an in-memory store (what durability costs), a handler that answers 202 without parsing (the
+HTTP server's own ceiling) and, with --tool-sqlite, that tool's own SQLite mode (what serve adds
+around the same intake).
 
-"durable" is true when the SQLite file, read after the server stopped, holds one job per
-acknowledged event and every answer was a 202. See docs/benchmarks.md.
+"durable" is true when the SQLite file, read after serve stopped on SIGTERM, holds one job per
+acknowledged event, is in WAL mode, and every answer was a 202. See docs/benchmarks.md.
 """
 
 import os
@@ -26,14 +28,18 @@ import threading
 import time
 
 sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
 import benchlib  # noqa: E402
+import engine_harness as harness  # noqa: E402
 from benchlib import BenchError  # noqa: E402
 
 TOOLS = ["webhook_load", "webhook_intake_server"]
-MODES = ["sqlite", "memory", "trivial"]
-MODE_TITLES = {"sqlite": "durable (SQLite)", "memory": "in-memory store",
-               "trivial": "trivial handler"}
+MODES = ["serve", "sqlite", "memory", "trivial"]
+MODE_TITLES = {"serve": "autotriage serve (SQLite)", "sqlite": "tool, SQLite",
+               "memory": "tool, in-memory store", "trivial": "tool, trivial handler"}
+BASELINES = ["sqlite", "memory", "trivial"]
 
 # target name -> (key, comparison, threshold)
 TARGETS = {
@@ -153,73 +159,115 @@ def count_jobs(db_path):
     return jobs, journal
 
 
-def run_mode(tools, mode, args, work_dir, secret, reporter):
+def load_argv(tools, port, args):
+    return [tools["webhook_load"], "--port", str(port), "--connections", str(args.connections),
+            "--events", str(args.events), "--warmup", str(args.warmup)]
+
+
+def run_load(tools, port, args, secret, reporter):
+    argv = load_argv(tools, port, args)
+    if reporter.verbose:
+        reporter.log("$ " + " ".join(argv))
+    load = benchlib.run_measured(argv, echo_stderr=reporter.verbose,
+                                 env=dict(os.environ, AUTOTRIAGE_WEBHOOK_SECRET=secret))
+    if load.returncode != 0:
+        raise BenchError("webhook_load failed (exit code %d):\n%s" %
+                         (load.returncode, benchlib.tail(load.stderr) or "(empty)"))
+    result = benchlib.parse_json_object(load.stdout, "webhook_load")
+    result["load_cpu_seconds"] = load.cpu_seconds
+    result["load_cpu_us_per_event"] = load.cpu_seconds / (args.events + args.warmup) * 1e6
+    return result
+
+
+def durability(result, db_path, args):
+    jobs, journal = count_jobs(db_path)
+    result["jobs_in_file"] = jobs
+    result["journal_mode"] = journal
+    acknowledged = result["accepted"] + args.warmup
+    result["durable"] = (journal == "wal" and jobs == acknowledged and
+                         result["accepted"] == args.events and result["errors"] == 0)
+
+
+def run_tool(tools, mode, args, work_dir, secret, reporter):
+    """One reference row: bench/tools/webhook_intake_server in `mode`."""
     db_path = os.path.join(work_dir, "intake-%s.db" % mode)
     workers = args.workers or args.connections + 32
     server = IntakeServer(tools["webhook_intake_server"], mode, db_path, workers, secret,
                           reporter).start()
     try:
-        argv = [tools["webhook_load"], "--port", str(server.port), "--connections",
-                str(args.connections), "--events", str(args.events), "--warmup",
-                str(args.warmup)]
-        if reporter.verbose:
-            reporter.log("$ " + " ".join(argv))
-        load = benchlib.run_measured(argv, echo_stderr=reporter.verbose,
-                                     env=dict(os.environ, AUTOTRIAGE_WEBHOOK_SECRET=secret))
-        if load.returncode != 0:
-            raise BenchError("webhook_load failed (exit code %d):\n%s" %
-                             (load.returncode, benchlib.tail(load.stderr) or "(empty)"))
-        result = benchlib.parse_json_object(load.stdout, "webhook_load")
+        result = run_load(tools, server.port, args, secret, reporter)
     finally:
         closing = server.stop() if server.proc.poll() is None else {}
-    result["load_cpu_seconds"] = load.cpu_seconds
-    result["server"] = closing
     answered = args.events + args.warmup
     result["server_cpu_us_per_event"] = closing.get("cpu_seconds", 0) / answered * 1e6
-    result["load_cpu_us_per_event"] = load.cpu_seconds / answered * 1e6
+    result["mean_batch"] = closing.get("mean_batch")
+    result["commit_mean_ms"] = closing.get("commit_mean_ms")
+    result["commit_p99_ms"] = closing.get("commit_p99_ms")
     if mode == "sqlite":
-        jobs, journal = count_jobs(db_path)
-        result["jobs_in_file"] = jobs
-        result["journal_mode"] = journal
-        acknowledged = result["accepted"] + args.warmup
-        result["durable"] = (journal == "wal" and jobs == acknowledged and
-                             result["accepted"] == args.events and result["errors"] == 0)
+        durability(result, db_path, args)
+    return result
+
+
+def run_serve(tools, args, work_dir, secret, reporter):
+    """The measured row: `autotriage serve` with engine.workers: 0 (intake only)."""
+    binary = benchlib.binary_path()
+    model, _, _ = harness.cached_model(binary, "intake", 2000, ["group"], reporter,
+                                       train_args=("--no-fasttext",))
+    db_path = os.path.join(work_dir, "serve.db")
+    config = os.path.join(work_dir, "serve.yaml")
+    harness.serve_config(config, "sandbox", db_path, model, workers=0, dispatchers=0)
+    env = dict(os.environ, BENCH_WEBHOOK_SECRET=secret)
+    serve = harness.Serve(binary, config, env, reporter).start()
+    try:
+        before = serve.metrics()
+        cpu_before = serve.cpu_seconds()
+        result = run_load(tools, serve.port, args, secret, reporter)
+        cpu = serve.cpu_seconds() - cpu_before
+        after = serve.metrics()
+        rss_mb = serve.peak_rss_mb()
+    finally:
+        exit_code = serve.stop()
+    if exit_code != 0:
+        raise BenchError("autotriage serve exited with code %s on SIGTERM:\n%s" %
+                         (exit_code, serve.stderr_tail()))
+    commit = harness.histogram_delta(harness.histogram(after, "autotriage_inbox_commit_seconds"),
+                                     harness.histogram(before, "autotriage_inbox_commit_seconds"))
+    batch = harness.histogram_delta(
+        harness.histogram(after, "autotriage_inbox_commit_batch_size"),
+        harness.histogram(before, "autotriage_inbox_commit_batch_size"))
+    answered = args.events + args.warmup
+    result["server_cpu_us_per_event"] = cpu / answered * 1e6
+    result["mean_batch"] = batch[2] / batch[1] if batch[1] else None
+    result["commit_mean_ms"] = commit[2] / commit[1] * 1000.0 if commit[1] else None
+    p99 = harness.quantile(commit, 0.99)
+    result["commit_p99_ms"] = p99 * 1000.0 if p99 is not None else None
+    result["serve_ready_seconds"] = serve.ready_seconds
+    result["serve_rss_mb"] = rss_mb
+    result["serve_events_counted"] = harness.metric_value(after, "autotriage_inbox_events_total")
+    durability(result, db_path, args)
     return result
 
 
 def assemble(args, runs, fsync_p50, load_start, load_end, warnings):
     r = {"ok": True,
-         "server": "bench/tools/webhook_intake_server (intake only; autotriage serve is not "
-                   "used yet)",
+         "server": "autotriage serve (engine.workers: 0, SQLite store, synchronous=FULL)",
          "events": args.events, "warmup_events": args.warmup, "connections": args.connections}
-    durable = runs.get("sqlite")
+    durable = runs.get("serve")
     if durable is not None:
-        r.update({
-            "events_per_second": durable["events_per_second"],
-            "p50_ms": durable["p50_ms"],
-            "p90_ms": durable["p90_ms"],
-            "p99_ms": durable["p99_ms"],
-            "p999_ms": durable["p999_ms"],
-            "max_ms": durable["max_ms"],
-            "durable": durable["durable"],
-            "jobs_in_file": durable["jobs_in_file"],
-            "mean_batch": durable["server"].get("mean_batch"),
-            "commit_mean_ms": durable["server"].get("commit_mean_ms"),
-            "commit_p99_ms": durable["server"].get("commit_p99_ms"),
-            "server_cpu_us_per_event": durable["server_cpu_us_per_event"],
-            "load_cpu_us_per_event": durable["load_cpu_us_per_event"],
-            "statuses": durable["statuses"],
-            "errors": durable["errors"],
-        })
+        r.update({k: durable.get(k) for k in (
+            "events_per_second", "p50_ms", "p90_ms", "p99_ms", "p999_ms", "max_ms", "durable",
+            "jobs_in_file", "mean_batch", "commit_mean_ms", "commit_p99_ms",
+            "server_cpu_us_per_event", "load_cpu_us_per_event", "statuses", "errors",
+            "serve_ready_seconds", "serve_rss_mb")})
     else:
         r.update({"events_per_second": None, "p99_ms": None, "p50_ms": None, "durable": False})
     r["baseline"] = {}
-    for mode in ("memory", "trivial"):
+    for mode in BASELINES:
         if mode in runs:
             run = runs[mode]
-            r["baseline"][mode] = {k: run[k] for k in (
+            r["baseline"][mode] = {k: run.get(k) for k in (
                 "events_per_second", "p50_ms", "p99_ms", "server_cpu_us_per_event",
-                "load_cpu_us_per_event", "errors")}
+                "load_cpu_us_per_event", "errors", "durable", "mean_batch")}
     r["fsync_ms"] = fsync_p50
     targets = {}
     for name, (key, op, threshold) in TARGETS.items():
@@ -235,7 +283,9 @@ def assemble(args, runs, fsync_p50, load_start, load_end, warnings):
     r["target_thresholds"] = {name: "%s %g" % (op, t) for name, (_, op, t) in TARGETS.items()}
     r["warnings"] = warnings
     r["environment"] = {"cpus": os.cpu_count(), "load_average_start": load_start,
-                        "load_average_end": load_end, "tools_dir": tools_dir()}
+                        "load_average_end": load_end, "uptime_start": args.uptime_start,
+                        "uptime_end": harness.uptime_line(), "tools_dir": tools_dir(),
+                        "binary": benchlib.binary_path()}
     return r
 
 
@@ -243,8 +293,8 @@ def human_table(r):
     fmt = benchlib.fmt
     ok = {True: "pass", False: "FAIL"}
     base = r["baseline"]
-    columns = [("sqlite", r if r.get("events_per_second") is not None else None),
-               ("memory", base.get("memory")), ("trivial", base.get("trivial"))]
+    columns = [("serve", r if r.get("events_per_second") is not None else None)]
+    columns += [(mode, base[mode]) for mode in BASELINES if mode in base]
 
     def cells(key):
         return [fmt(c[key]) if c is not None and c.get(key) is not None else "-"
@@ -255,29 +305,31 @@ def human_table(r):
         [">= 10,000 (%s)" % ok[r["targets"]["events_per_second"]]],
         ["p50 ms"] + cells("p50_ms") + [""],
         ["p99 ms"] + cells("p99_ms") + ["<= 20 (%s)" % ok[r["targets"]["p99_ms"]]],
+        ["events per commit"] + cells("mean_batch") + [""],
         ["server CPU us/event"] + cells("server_cpu_us_per_event") + [""],
         ["load generator CPU us/event"] + cells("load_cpu_us_per_event") + [""],
     ]
     lines = ["Webhook intake, %s events over %d keep-alive connections (after %s warm-up)" %
              (fmt(r["events"]), r["connections"], fmt(r["warmup_events"])),
              "server: " + r["server"], ""]
-    lines.append(benchlib.table(["", MODE_TITLES["sqlite"], MODE_TITLES["memory"] + " *",
-                                 MODE_TITLES["trivial"] + " *", "target"], rows))
-    lines.append("* baselines, not targets: the same routes without durability, and the HTTP "
-                 "server alone")
+    headers = [""] + [MODE_TITLES[m] + ("" if m == "serve" else " *") for m, _ in columns]
+    lines.append(benchlib.table(headers + ["target"], rows))
+    lines.append("* reference rows, not targets (bench/tools/webhook_intake_server): the same "
+                 "routes and group commit without serve around them")
     if r.get("events_per_second") is not None:
-        lines.append("durable: %s (%s jobs in the SQLite file for %s acknowledged events; "
+        lines.append("durable: %s (%s jobs in serve's SQLite file for %s acknowledged events; "
                      "WAL, synchronous=FULL)" %
                      (fmt(r["durable"]), fmt(r["jobs_in_file"]),
                       fmt(r["events"] + r["warmup_events"])))
         lines.append("group commit: %.1f events per commit on average, commit mean %.2f ms, "
-                     "p99 %.2f ms; fsync on this disk: %.2f ms (median)" %
-                     (r["mean_batch"] or 0, r["commit_mean_ms"] or 0, r["commit_p99_ms"] or 0,
-                      r["fsync_ms"]))
+                     "p99 %.2f ms (from serve's histograms); fsync on this disk: %.2f ms "
+                     "(median)" % (r["mean_batch"] or 0, r["commit_mean_ms"] or 0,
+                                   r["commit_p99_ms"] or 0, r["fsync_ms"]))
+        lines.append("serve: ready after %.2f s, peak memory %.0f MB" %
+                     (r["serve_ready_seconds"], r["serve_rss_mb"] or 0))
     env = r["environment"]
-    lines.append("load average (1/5/15 min): %s at the start, %s at the end, on %d CPUs" %
-                 ("/".join("%.2f" % x for x in env["load_average_start"]),
-                  "/".join("%.2f" % x for x in env["load_average_end"]), env["cpus"]))
+    lines.append("uptime at the start: %s" % env["uptime_start"])
+    lines.append("uptime at the end:   %s" % env["uptime_end"])
     for w in r["warnings"]:
         lines.append("warning: " + w)
     return "\n".join(lines)
@@ -286,8 +338,9 @@ def human_table(r):
 def parse_args():
     parser = benchlib.ArgumentParser(
         prog="bench/run intake",
-        description="Webhook intake benchmark: events per second and latency with every event "
-        "committed to SQLite (fsync) before its 202; baselines without durability.")
+        description="Webhook intake benchmark: events per second and latency of `autotriage "
+        "serve` (intake only) with every event committed to SQLite (fsync) before its 202; "
+        "reference rows from the intake-only tool.")
     parser.add_argument("--json", action="store_true",
                         help="print exactly one JSON object on stdout; progress on stderr")
     parser.add_argument("--events", type=int, default=50000,
@@ -295,13 +348,16 @@ def parse_args():
     parser.add_argument("--warmup", type=int, default=2000,
                         help="events sent first and not measured (default 2000)")
     parser.add_argument("--connections", type=int, default=64,
-                        help="concurrent keep-alive connections (default 64)")
+                        help="concurrent keep-alive connections (default 64, as many as serve "
+                        "has HTTP threads)")
     parser.add_argument("--workers", type=int, default=0,
-                        help="server worker threads (default connections + 32)")
+                        help="the tool's worker threads (default connections + 32)")
+    parser.add_argument("--tool-sqlite", action="store_true",
+                        help="add the tool's own SQLite mode as a reference row")
     parser.add_argument("--skip-baselines", action="store_true",
-                        help="only the durable run")
+                        help="only the serve run")
     parser.add_argument("--baseline-only", action="store_true",
-                        help="only the two baselines (no durable run)")
+                        help="only the reference rows (no serve run)")
     parser.add_argument("--keep", action="store_true",
                         help="keep the SQLite files (under bench/out/intake/)")
     parser.add_argument("--check", action="store_true",
@@ -319,9 +375,11 @@ def main():
         if args.events < 1 or args.warmup < 0 or args.connections < 1:
             raise BenchError("--events and --connections must be positive", benchlib.EXIT_USAGE)
         tools = find_tools()
-        modes = [m for m in MODES if not (args.skip_baselines and m != "sqlite") and
-                 not (args.baseline_only and m == "sqlite")]
+        modes = [m for m in MODES if (m != "sqlite" or args.tool_sqlite) and
+                 not (args.skip_baselines and m != "serve") and
+                 not (args.baseline_only and m == "serve")]
         warnings = []
+        args.uptime_start = harness.uptime_line()
         load_start = list(os.getloadavg())
         busy = benchlib.busy_warning()
         if busy:
@@ -336,7 +394,10 @@ def main():
             for mode in modes:
                 reporter.log("intake: %s: %d events over %d connections ..." %
                              (MODE_TITLES[mode], args.events, args.connections))
-                runs[mode] = run_mode(tools, mode, args, work_dir, secret, reporter)
+                if mode == "serve":
+                    runs[mode] = run_serve(tools, args, work_dir, secret, reporter)
+                else:
+                    runs[mode] = run_tool(tools, mode, args, work_dir, secret, reporter)
                 reporter.log("intake: %s: %.0f events/s, p99 %.2f ms" %
                              (MODE_TITLES[mode], runs[mode]["events_per_second"],
                               runs[mode]["p99_ms"]))

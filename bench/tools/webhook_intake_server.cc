@@ -1,9 +1,10 @@
-// webhook_intake_server: the webhook intake alone, for bench/run intake, until `autotriage
-// serve` can run with engine.workers: 0 (intake only).
+// webhook_intake_server: the webhook intake alone, for the reference rows of bench/run intake
+// (the measured row is `autotriage serve` with engine.workers: 0). It isolates what serve adds
+// around the same routes and group commit, and what durability costs.
 //
 // Modes:
 //   sqlite   HttpServer + webhook routes + GroupCommitter + the real SQLite store (WAL,
-//            synchronous=FULL): each event is on disk before its 202. The measured target.
+//            synchronous=FULL): each event is on disk before its 202 (reference row).
 //   memory   the same routes and group commit over an in-memory store: what intake costs
 //            without durability (baseline).
 //   trivial  POST /hooks/freshdesk answers 202 at once, nothing parsed or stored: the HTTP

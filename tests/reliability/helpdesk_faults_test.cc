@@ -26,7 +26,7 @@ TEST(HelpdeskFaultsTest, EveryTicketIsTriagedOnceDespite5xx429DropsAndTimeouts) 
   sandbox_options.tickets = 30;
   sandbox_options.seed = 6;
   sandbox_options.fail_rate = 0.20;
-  sandbox_options.throttle_rate = 0.05;
+  sandbox_options.throttle_rate = 0.02;  // each 429 holds every request to the host for 1 s
   sandbox_options.drop_rate = 0.03;
   sandbox_options.slow_rate = 0.02;
   sandbox_options.slow_ms = 1500;  // above the client's 1 s timeout: it gives up, the write lands

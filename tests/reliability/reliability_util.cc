@@ -72,7 +72,7 @@ bool TrainSmallBundle(const std::string& path, int count, uint64_t seed) {
 std::string EngineConfigYaml(const std::string& helpdesk_url, const std::string& api_key,
                              const std::string& db_path, const std::string& model_path) {
   return "helpdesk:\n  kind: freshdesk\n  url: " + helpdesk_url + "\n  api_key: " + api_key +
-         "\n  request_timeout_ms: 2000\n  max_retries: 2\n"
+         "\n  request_timeout_ms: 2000\n  connect_timeout_ms: 1000\n  max_retries: 2\n"
          "store:\n  backend: sqlite\n  sqlite_path: " +
          db_path +
          "\n"

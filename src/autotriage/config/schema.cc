@@ -365,8 +365,33 @@ const SectionSpec<Config>& ConfigSpec() {
   return spec;
 }
 
+namespace {
+
+// A claimed write must be able to finish one helpdesk call before its lease ends, or no write
+// would ever be started (the dispatcher refuses to begin one it cannot finish in time).
+void CheckLeaseCoversAHelpdeskCall(ConfigBinder& binder, const Config& config) {
+  const int64_t call_ms =
+      int64_t{config.helpdesk.request_timeout_ms} + config.helpdesk.connect_timeout_ms;
+  if (int64_t{config.engine.lease_seconds} * 1000 > call_ms) {
+    return;
+  }
+  const std::string path = binder.WasWritten("engine.lease_seconds")
+                               ? "engine.lease_seconds"
+                               : "helpdesk.request_timeout_ms";
+  binder.Error(binder.PosOf(path),
+               "engine.lease_seconds (" + std::to_string(config.engine.lease_seconds) +
+                   " s) must be longer than one helpdesk call (helpdesk.request_timeout_ms + "
+                   "helpdesk.connect_timeout_ms = " +
+                   std::to_string(call_ms) + " ms)");
+}
+
+}  // namespace
+
 void BindConfig(ConfigBinder& binder, const ConfigNode& root, Config* config) {
   ReadSection(binder, ConfigSpec(), root, "", config);
+  if (binder.ErrorsUnder("engine") == 0 && binder.ErrorsUnder("helpdesk") == 0) {
+    CheckLeaseCoversAHelpdeskCall(binder, *config);
+  }
   if (binder.ErrorsUnder("models") == 0) {
     CheckAcrossSections(binder, *config);
   }

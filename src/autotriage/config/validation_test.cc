@@ -241,7 +241,9 @@ TEST(ConfigEngineTest, RangesOfTheEngineSettings) {
   EXPECT_FALSE(Check("engine:\n  dispatchers: 65\n").ok());
   EXPECT_FALSE(Check("engine:\n  poll_interval_seconds: 86401\n").ok());
   EXPECT_FALSE(Check("engine:\n  lease_seconds: 4\n").ok());
-  EXPECT_TRUE(Check("engine:\n  lease_seconds: 5\n").ok());
+  EXPECT_TRUE(Check("engine:\n  lease_seconds: 5\nhelpdesk:\n  request_timeout_ms: 1000\n"
+                    "  connect_timeout_ms: 1000\n")
+                  .ok());
   EXPECT_FALSE(Check("engine:\n  max_attempts: 0\n").ok());
   EXPECT_FALSE(Check("engine:\n  max_webhook_bytes: 1023\n").ok());
   EXPECT_TRUE(Check("engine:\n  max_webhook_bytes: 67108864\n").ok());
@@ -261,6 +263,24 @@ TEST(NeverWritableFieldTest, StatusDeletionSpamAndMergeInAnySpelling) {
                             "urgency", "statement_ref", "estate", ""}) {
     EXPECT_FALSE(IsNeverWritableField(field)) << field;
   }
+}
+
+}  // namespace
+}  // namespace autotriage
+
+namespace autotriage {
+namespace {
+
+TEST(ConfigEngineTest, LeaseMustOutlastOneHelpdeskCall) {
+  // 5 s of lease cannot cover a 30 s request timeout: no write could ever be started.
+  EXPECT_THAT(ProblemStrings(Check("engine:\n  lease_seconds: 5\n")),
+              ElementsAre("test.yaml:2:3: engine.lease_seconds (5 s) must be longer than one "
+                          "helpdesk call (helpdesk.request_timeout_ms + "
+                          "helpdesk.connect_timeout_ms = 35000 ms)"));
+  EXPECT_TRUE(Check("engine:\n  lease_seconds: 5\nhelpdesk:\n  request_timeout_ms: 2000\n"
+                    "  connect_timeout_ms: 1000\n")
+                  .ok());
+  EXPECT_TRUE(Check("").ok());  // the defaults: 60 s lease, 35 s per call
 }
 
 }  // namespace

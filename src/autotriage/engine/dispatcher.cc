@@ -186,9 +186,11 @@ WorkOutcome WriteDispatcher::Process(const WriteRecord& write, int64_t lease_dea
 }
 
 bool WriteDispatcher::LeaseAllowsAWrite(int64_t lease_deadline_ms) const {
-  // A write call takes at most one request timeout (writes are not re-sent by the HTTP client),
-  // plus the connect time; twice the timeout leaves room for both.
-  const int64_t needed_ms = 2 * int64_t{context_->config.helpdesk.request_timeout_ms};
+  // A write call takes at most one connect and one request timeout: writes are not re-sent by
+  // the HTTP client once they may have arrived (the config check keeps the lease longer).
+  const HelpdeskOptions& helpdesk = context_->config.helpdesk;
+  const int64_t needed_ms =
+      int64_t{helpdesk.request_timeout_ms} + int64_t{helpdesk.connect_timeout_ms};
   return lease_deadline_ms - NowMs() > needed_ms;
 }
 
