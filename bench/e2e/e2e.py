@@ -141,8 +141,8 @@ def run_quiet(serve, secret, ids, timeout):
     finally:
         conn.close()
     after = serve.metrics()
-    return h.histogram_delta(h.histogram(after, "autotriage_triage_seconds"),
-                             h.histogram(before, "autotriage_triage_seconds"))
+    return [h.histogram_delta(h.histogram(after, name), h.histogram(before, name))
+            for name in ("autotriage_triage_seconds", "autotriage_triage_cpu_seconds")]
 
 
 def check_writes(writes, ids, truth, group_names):
@@ -195,7 +195,8 @@ def run_engine(args, binary, model, ids, quiet_ids, sandbox, work_dir, reporter)
     config = os.path.join(work_dir, "serve.yaml")
     h.serve_config(config, sandbox.url, os.path.join(work_dir, "engine.db"), model, args.workers,
                    args.dispatchers, cells=[("*", f, "autofill") for f in HEADS],
-                   extra_helpdesk=[("request_timeout_ms", args.request_timeout_ms)])
+                   extra_helpdesk=([("request_timeout_ms", args.request_timeout_ms)]
+                                   if args.request_timeout_ms else []))
     env = dict(os.environ, BENCH_HELPDESK_API_KEY=sandbox.api_key, BENCH_WEBHOOK_SECRET=secret)
     serve = h.Serve(binary, config, env, reporter).start()
     reporter.log("e2e: serve ready after %.3f s (it reports %.3f s); %d workers, %d dispatchers"
@@ -231,10 +232,10 @@ def run_engine(args, binary, model, ids, quiet_ids, sandbox, work_dir, reporter)
         sandbox_cpu = h.proc_cpu_seconds(sandbox.proc.pid) - sandbox_cpu_before
         rss_mb = serve.peak_rss_mb()
         rss_now_mb = serve.rss_mb()
-        quiet = None
+        quiet, quiet_cpu = None, None
         if quiet_ids:
             reporter.log("e2e: quiet phase: %d more tickets, one at a time ..." % len(quiet_ids))
-            quiet = run_quiet(serve, secret, quiet_ids, 30)
+            quiet, quiet_cpu = run_quiet(serve, secret, quiet_ids, 30)
     finally:
         stop_start = time.perf_counter()
         exit_code = serve.stop()
@@ -244,6 +245,8 @@ def run_engine(args, binary, model, ids, quiet_ids, sandbox, work_dir, reporter)
                          (exit_code, serve.stderr_tail()))
     triage = h.histogram_delta(h.histogram(after, "autotriage_triage_seconds"),
                                h.histogram(before, "autotriage_triage_seconds"))
+    triage_cpu = h.histogram_delta(h.histogram(after, "autotriage_triage_cpu_seconds"),
+                                   h.histogram(before, "autotriage_triage_cpu_seconds"))
     job = h.histogram(after, "autotriage_job_seconds")
     write = h.histogram(after, "autotriage_write_seconds")
     ms = (lambda v: None if v is None else v * 1000.0)
@@ -263,11 +266,15 @@ def run_engine(args, binary, model, ids, quiet_ids, sandbox, work_dir, reporter)
         "engine_p99_ms": ms(p99),
         "engine_mean_ms": ms(triage[2] / triage[1]) if triage[1] else None,
         "engine_p99_bucket_ms": ms(h.bucket_resolution_at(triage, p99)),
+        "engine_cpu_p50_ms": ms(h.quantile(triage_cpu, 0.5)),
+        "engine_cpu_p99_ms": ms(h.quantile(triage_cpu, 0.99)),
         "triaged": int(triage[1]),
         "quiet_tickets": int(quiet[1]) if quiet else 0,
         "engine_quiet_p50_ms": ms(quiet_p50),
         "engine_quiet_p99_ms": ms(quiet_p99),
         "engine_quiet_mean_ms": ms(quiet[2] / quiet[1]) if quiet and quiet[1] else None,
+        "engine_quiet_cpu_p50_ms": ms(h.quantile(quiet_cpu, 0.5)) if quiet_cpu else None,
+        "engine_quiet_cpu_p99_ms": ms(h.quantile(quiet_cpu, 0.99)) if quiet_cpu else None,
         "job_p50_ms": ms(h.quantile(job, 0.5)),
         "job_p99_ms": ms(h.quantile(job, 0.99)),
         "write_p50_ms": ms(h.quantile(write, 0.5)),
@@ -351,6 +358,9 @@ def human_table(r):
          fmt(r.get("engine_p50_speedup_vs_peer")), ""],
         ["engine ms per ticket p99", fmt(r["engine_p99_ms"]), fmt(peer.get("predict_ms_p99")),
          fmt(r.get("engine_p99_speedup_vs_peer")), "<= 1 (%s)" % ok[t["engine_p99_ms"]]],
+        ["  its CPU time, p50 / p99",
+         "%s / %s" % (fmt(r.get("engine_cpu_p50_ms")), fmt(r.get("engine_cpu_p99_ms"))),
+         "", "", ""],
         ["  one ticket at a time, p50 / p99",
          "%s / %s" % (fmt(r.get("engine_quiet_p50_ms")), fmt(r.get("engine_quiet_p99_ms"))),
          "", "", ""],
@@ -422,14 +432,16 @@ def parse_args():
                         "time without contention (default 200; 0 skips)")
     parser.add_argument("--training-tickets", type=int, default=40000,
                         help="generated training tickets (default 40000)")
-    parser.add_argument("--workers", type=int, default=4, help="engine.workers (default 4)")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="engine.workers (default 2, the best of a sweep on 2 cores; see "
+                        "docs/benchmarks.md)")
     parser.add_argument("--dispatchers", type=int, default=2,
                         help="engine.dispatchers (default 2)")
     parser.add_argument("--connections", type=int, default=16,
                         help="webhook connections of the load generator (default 16; the "
                         "engine's HTTP server has 64 threads and /metrics needs one)")
-    parser.add_argument("--request-timeout-ms", type=int, default=5000,
-                        help="helpdesk.request_timeout_ms (default 5000; loopback)")
+    parser.add_argument("--request-timeout-ms", type=int, default=0,
+                        help="helpdesk.request_timeout_ms (default: the configuration's default)")
     parser.add_argument("--poll-ms", type=int, default=20,
                         help="/metrics scrape interval while waiting (default 20)")
     parser.add_argument("--timeout", type=int, default=600,

@@ -6,68 +6,16 @@
 #include <unordered_map>
 
 #include "autotriage/cli/common.h"
+#include "autotriage/cli/engine_setup.h"
 #include "autotriage/connectors/factory.h"
 #include "autotriage/dataset/dataset.h"
+#include "autotriage/engine/triage.h"
 #include "autotriage/sandbox/sandbox.h"
 
 namespace autotriage {
 namespace {
 
 constexpr int64_t kSecondsPerDay = 86'400;
-
-// The text the models were trained on: subject and first message, joined as the dataset reader
-// joins the subject and body columns.
-std::string TicketText(const Ticket& ticket) {
-  if (ticket.subject.empty()) {
-    return ticket.description_html;
-  }
-  if (ticket.description_html.empty()) {
-    return ticket.subject;
-  }
-  return ticket.subject + "\n" + ticket.description_html;
-}
-
-// A running helpdesk connection; `sandbox` is set when the built-in sandbox was started.
-struct Connection {
-  std::unique_ptr<SandboxServer> sandbox;
-  std::unique_ptr<Helpdesk> helpdesk;
-};
-
-Result<Connection> Connect(const HelpdeskOptions& h, int sandbox_tickets) {
-  Connection connection;
-  HelpdeskSettings settings;
-  if (h.kind == HelpdeskKind::kSandbox) {
-    SandboxOptions options;
-    options.kind = "freshdesk";
-    options.tickets = sandbox_tickets;
-    options.history_end = static_cast<int64_t>(std::time(nullptr));
-    options.log = [](const std::string&) {};  // the report is the output
-    Result<std::unique_ptr<SandboxServer>> sandbox = SandboxServer::Start(options);
-    if (!sandbox.ok()) {
-      return sandbox.status().WithContext("starting the built-in sandbox helpdesk");
-    }
-    connection.sandbox = std::move(*sandbox);
-    settings.kind = "freshdesk";
-    settings.url = connection.sandbox->base_url();
-    settings.api_key = options.api_key;
-  } else {
-    settings.kind = std::string(ToString(h.kind));
-    settings.url = h.url;
-    settings.api_key = h.api_key;
-    settings.token = h.token;
-    settings.ca_file = h.ca_file;
-  }
-  settings.connect_timeout_ms = h.connect_timeout_ms;
-  settings.request_timeout_ms = h.request_timeout_ms;
-  settings.max_retries = h.max_retries;
-  settings.requests_per_minute = h.requests_per_minute;
-  Result<std::unique_ptr<Helpdesk>> helpdesk = NewHelpdesk(settings);
-  if (!helpdesk.ok()) {
-    return helpdesk.status();
-  }
-  connection.helpdesk = std::move(*helpdesk);
-  return connection;
-}
 
 }  // namespace
 
@@ -122,7 +70,11 @@ Result<std::vector<ReplayTicket>> ReadReplayFile(const FileSource& source) {
 Result<std::vector<ReplayTicket>> ReadReplayHelpdesk(const HelpdeskOptions& helpdesk,
                                                      const std::vector<std::string>& fields,
                                                      const HelpdeskSource& source) {
-  Result<Connection> connection = Connect(helpdesk, source.sandbox_tickets);
+  Config config;
+  config.helpdesk = helpdesk;
+  // No logger: the report is the output.
+  Result<HelpdeskConnection> connection =
+      ConnectConfiguredHelpdesk(config, nullptr, source.sandbox_tickets);
   if (!connection.ok()) {
     return connection.status();
   }
@@ -154,7 +106,7 @@ Result<std::vector<ReplayTicket>> ReadReplayHelpdesk(const HelpdeskOptions& help
       ReplayTicket replay;
       auto group = ticket.fields.find("group");
       replay.queue = group == ticket.fields.end() ? "" : group->second;
-      replay.text = TicketText(ticket);
+      replay.text = TicketModelText(ticket);
       for (const std::string& field : fields) {
         if (auto it = ticket.fields.find(field); it != ticket.fields.end()) {
           replay.truth[field] = it->second;

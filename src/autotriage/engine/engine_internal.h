@@ -122,6 +122,9 @@ struct EngineMetrics {
 
   MetricsRegistry* registry;
   Histogram* triage_seconds;
+  // CPU time of the triaging thread for the same span: triage_seconds minus the time the thread
+  // waited for a core, so a loaded machine's queueing can be told apart from the work itself.
+  Histogram* triage_cpu_seconds;
   Histogram* job_seconds;
   Histogram* write_seconds;
   Gauge* inbox_depth;

@@ -188,6 +188,10 @@ EngineMetrics::EngineMetrics(MetricsRegistry* r)
                                      "Engine time per triaged ticket (classification, policy, "
                                      "planning), without helpdesk I/O",
                                      TriageBuckets())),
+      triage_cpu_seconds(r->AddHistogram("autotriage_triage_cpu_seconds",
+                                         "CPU time of the triaging thread per triaged ticket (the "
+                                         "span of autotriage_triage_seconds)",
+                                         TriageBuckets())),
       job_seconds(r->AddHistogram("autotriage_job_seconds",
                                   "Time per job from claim to commit, helpdesk I/O included")),
       write_seconds(r->AddHistogram("autotriage_write_seconds",

@@ -4,6 +4,8 @@
 // one transaction with the job's completion. Later events of an already-triaged ticket: outcome
 // tracking only (a human replaced a value the engine applied -> override memory; a human set a
 // field a pending suggestion was about -> the suggestion is superseded); nothing is written.
+#include <time.h>
+
 #include <chrono>
 #include <nlohmann/json.hpp>
 
@@ -28,6 +30,15 @@ AuditEntry JobAudit(const std::string& kind, const Job& job, const Json& detail)
   entry.ticket_id = job.ticket_id;
   entry.detail = detail.dump(-1, ' ', false, Json::error_handler_t::replace);
   return entry;
+}
+
+// CPU time this thread has used, in seconds (0 if the clock is unavailable).
+double ThreadCpuSeconds() {
+  timespec now{};
+  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now) != 0) {
+    return 0;
+  }
+  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) / 1e9;
 }
 
 // Releases the per-ticket lock on every return path.
@@ -103,7 +114,9 @@ WorkOutcome JobProcessor::RunTriage(const Job& job, const Ticket& ticket) {
     input.overrides.emplace_back(o.field, o.rejected_value);
   }
   input.now_ms = NowMs();
+  const double cpu_start = ThreadCpuSeconds();
   TriageResult result = context_->triage->Run(input);
+  context_->metrics->triage_cpu_seconds->Observe(ThreadCpuSeconds() - cpu_start);
   context_->metrics->triage_seconds->Observe(result.engine_ms / 1000.0);
   const bool planned_write = result.commit.write.has_value();
   const WorkOutcome outcome = Commit(job, result.commit, result.skipped ? "skipped" : "triaged");

@@ -118,6 +118,28 @@ TEST_F(WorkerTest, FirstEventTriagesAndPlansTheWrite) {
   EXPECT_EQ(AuditCount("prediction"), 1);
   EXPECT_EQ(AuditCount("decision"), 1);
   EXPECT_EQ(context_->metrics->triage_seconds->count(), 1u);
+  const Histogram& cpu = *context_->metrics->triage_cpu_seconds;
+  EXPECT_EQ(cpu.count(), 1u);
+  EXPECT_GT(cpu.sum(), 0.0);
+  // The thread's CPU time over the span cannot exceed its wall time (the CPU span is a little
+  // wider than the one Run times itself, hence the slack).
+  EXPECT_LE(cpu.sum(), context_->metrics->triage_seconds->sum() + 0.001);
+}
+
+TEST_F(WorkerTest, TriageHistogramsResolveTenthsOfAMillisecondUpToTwo) {
+  // The target is 1 ms at p99: a quantile read from the buckets must be that precise there.
+  for (const Histogram* h :
+       {context_->metrics->triage_seconds, context_->metrics->triage_cpu_seconds}) {
+    double previous = 0;
+    for (double bound : h->upper_bounds()) {
+      if (previous >= 0.002) {
+        break;
+      }
+      EXPECT_LE(bound - previous, 0.0001 + 1e-12) << "bucket ending at " << bound;
+      previous = bound;
+    }
+    EXPECT_GE(previous, 0.002);
+  }
 }
 
 TEST_F(WorkerTest, LaterEventsTrackOverridesOnceAndNeverTriageAgain) {
