@@ -14,6 +14,7 @@ Standard library only; secrets (API key, webhook secret) go through the environm
 command line.
 """
 
+import base64
 import glob
 import http.client
 import json
@@ -259,7 +260,6 @@ class Sandbox(Child):
 
 
 def basic_auth(api_key):
-    import base64
     return "Basic " + base64.b64encode((api_key + ":X").encode()).decode()
 
 

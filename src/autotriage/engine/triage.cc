@@ -217,18 +217,14 @@ TriageResult Triage::Run(const TriageInput& input) const {
       result.commit.decisions.push_back(std::move(record));
       continue;
     }
-    // The explanation costs several times the classification itself (Head::Predict maps every
-    // n-gram back to its words), so it is computed only for decisions a human will see: the
-    // ones written (note) or proposed (approval). Predict is deterministic, so the second call
-    // returns the same labels and probabilities.
-    Prediction prediction = head->Predict(text, 2, 0);
+    // One pass gives the labels and the exact explanation (Head::Predict attributes features to
+    // words while it builds them), so every decision, shadow ones included, is explained.
+    const Prediction prediction = head->Predict(text, 2, options_.explain_features);
     const FieldDecision decision = policy_->Decide(ticket, {field, &prediction, &head->info()},
                                                    *input.schema, input.overrides);
+    // The diff lists what would change on the ticket: written (autofill) or proposed (pending).
     const bool shown =
         decision.outcome == outcome::kAutofill || decision.outcome == outcome::kPending;
-    if (shown && options_.explain_features > 0) {
-      prediction = head->Predict(text, 2, options_.explain_features);
-    }
     record.old_value = decision.old_value;
     record.new_value = decision.new_value;
     record.confidence = decision.confidence;

@@ -20,11 +20,9 @@
 //     decisions to its write.
 // A skip rule (Policy::SkipReason) gives a skipped result: no decisions, no write, one audit
 // entry "skipped" with the reason.
-// Cost: classifying with three heads takes about 0.1 ms; an explanation (Head::Predict with
-// explain_features > 0) costs about 0.6 ms per head on the test bundle, because the featurizer
-// maps every n-gram of the text back to its words. So explanations are computed only for the
-// decisions a human sees (autofill: the note; pending: the approval), by a second Predict call;
-// other decisions store "[]". Measured in triage_test's EngineTimeBudget.
+// Cost: one Head::Predict per field gives the labels and the exact explanation together (the
+// featurizer records where each feature came from while it builds them); every predicted field
+// is explained, fields in mode off store "[]". Measured in triage_test's EngineTimeBudget.
 // Thread-safety: Triage is immutable after construction; Run is safe from many threads.
 #pragma once
 
@@ -62,7 +60,7 @@ struct TriageOptions {
   bool post_notes = true;           // a private note explaining the applied changes
   bool html_notes = true;           // note as HTML (Freshworks) or plain text (Request Tracker)
   std::string dashboard_url;        // linked from notes; "" = no link
-  int explain_features = 5;         // words kept for autofill/pending decisions; 0 = none
+  int explain_features = 5;         // words kept per explanation; 0 = none
 };
 
 class Triage {
