@@ -440,15 +440,6 @@ std::vector<FeatureOrigin> TfidfFeaturizer::Origins(std::string_view normalized_
   return origins;
 }
 
-void TfidfFeaturizer::CollectOriginRefs(std::string_view normalized_text, OriginRefs* out) const {
-  const State& st = *state_;
-  thread_local std::vector<int32_t> canonical;
-  CanonicalTokens(normalized_text, out, &canonical);
-  st.Count(normalized_text, [&](int32_t feature, int first, int second) {
-    out->refs.push_back({feature, canonical[first], second >= 0 ? canonical[second] : -1});
-  });
-}
-
 namespace {
 
 void SaveMap(const std::unordered_map<uint64_t, int32_t>& map, BinaryWriter* writer) {

@@ -46,8 +46,9 @@ struct FeatureOrigin {
   float share = 0.0;  // fraction of this feature's value owed to `text`
 };
 
-// The same attribution in compact form, for the prediction-time explanation: no string is built
-// per occurrence. Token views point into the text given to OriginRefs (keep it alive).
+// The same attribution in compact form, filled by Transform for the prediction-time explanation:
+// no string is built per occurrence. Token views point into the text given to Transform (keep it
+// alive while the refs are used).
 struct OriginRefs {
   struct Ref {
     int32_t feature = 0;
@@ -71,14 +72,13 @@ class TfidfFeaturizer {
 
   // sorted = false skips ordering the indices (scoring does not need it; training and
   // explanations do), which saves a sort per prediction.
-  // `origins`, when given, also receives what CollectOriginRefs would (in the same pass).
+  // `origins`, when given, also receives where each feature occurrence came from (same pass).
   void Transform(std::string_view normalized_text, SparseVector* out, bool sorted = true,
                  OriginRefs* origins = nullptr) const;
 
-  // For each feature present in `normalized_text`: the words it came from and their shares.
+  // For each feature present in `normalized_text`: the words it came from and their shares, as
+  // text (for inspection and tests; predictions use Transform's `origins`, which is cheaper).
   std::vector<FeatureOrigin> Origins(std::string_view normalized_text) const;
-  // The same information as Origins, cheaply (used on every explained prediction).
-  void CollectOriginRefs(std::string_view normalized_text, OriginRefs* out) const;
 
   int32_t feature_count() const;
   const TfidfOptions& options() const;
