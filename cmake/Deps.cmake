@@ -28,6 +28,14 @@ set_target_properties(liblinear::liblinear PROPERTIES
   IMPORTED_LOCATION "${LIBLINEAR_LIBRARY}"
   INTERFACE_INCLUDE_DIRECTORIES "${LIBLINEAR_INCLUDE_DIR}")
 
+# libstemmer (Snowball stemmers for knowledge search): header and library, no .pc file.
+find_path(STEMMER_INCLUDE_DIR libstemmer.h REQUIRED)
+find_library(STEMMER_LIBRARY NAMES stemmer REQUIRED)
+add_library(libstemmer::libstemmer UNKNOWN IMPORTED)
+set_target_properties(libstemmer::libstemmer PROPERTIES
+  IMPORTED_LOCATION "${STEMMER_LIBRARY}"
+  INTERFACE_INCLUDE_DIRECTORIES "${STEMMER_INCLUDE_DIR}")
+
 if(AUTOTRIAGE_BUILD_TESTS)
   find_package(GTest REQUIRED)
 endif()

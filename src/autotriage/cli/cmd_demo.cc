@@ -9,9 +9,12 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "autotriage/cli/commands.h"
@@ -37,7 +40,8 @@ struct DemoArgs {
 
 // The configuration the demo runs with, also written to <out>/autotriage.yaml so that the
 // store commands (`approvals list`, `audit verify`) can be pointed at the demo's database.
-std::string DemoConfigYaml(const std::string& db_path, const std::string& model_path) {
+std::string DemoConfigYaml(const std::string& db_path, const std::string& model_path,
+                           const std::string& kb_path) {
   return "# Written by `autotriage demo`: the settings the demo engine ran with.\n"
          "helpdesk:\n  kind: sandbox\n"
          "store:\n  backend: sqlite\n  sqlite_path: " +
@@ -47,15 +51,53 @@ std::string DemoConfigYaml(const std::string& db_path, const std::string& model_
          "models:\n  active: " +
          model_path +
          "\n"
-         "policy:\n  default_mode: monitor\n  cells:\n"
+         "policy:\n  default_mode: monitor\n"
+         "  writable_fields: [group, priority, type, agent]\n  cells:\n"
          "    - {queue: \"*\", field: group, mode: autofill}\n"
          "    - {queue: \"*\", field: priority, mode: suggest}\n"
          "    - {queue: \"*\", field: type, mode: monitor}\n"
+         "    - {queue: \"*\", field: agent, mode: suggest}\n"
+         "knowledge:\n  index_path: " +
+         kb_path +
+         "\n"
          "log:\n  level: warn\n";
 }
 
 std::string Shorten(const std::string& text, size_t width) {
   return text.size() <= width ? text : text.substr(0, width - 3) + "...";
+}
+
+// What the engine proposes besides field values for one ticket: KB articles, similar resolved
+// tickets and assignees with reasons, as the approval card will show them.
+void PrintAdvice(Store& store, const std::string& ticket_id) {
+  Result<std::optional<AdviceRecord>> advice = store.LatestAdvice(ticket_id);
+  if (!advice.ok() || !advice->has_value()) {
+    std::printf("   (no knowledge advice stored for #%s)\n", ticket_id.c_str());
+    return;
+  }
+  const nlohmann::json json = nlohmann::json::parse((*advice)->advice_json, nullptr, false);
+  if (json.is_discarded()) {
+    return;
+  }
+  std::printf("   Advice for #%s:\n", ticket_id.c_str());
+  for (const auto& article : json.value("articles", nlohmann::json::array())) {
+    std::printf("     KB       %-50s score %.2f\n", Shorten(article.value("title", ""), 50).c_str(),
+                article.value("score", 0.0));
+  }
+  for (const auto& similar : json.value("similar", nlohmann::json::array())) {
+    std::printf("     similar  #%s %s (%s)\n", similar.value("id", "").c_str(),
+                Shorten(similar.value("subject", ""), 44).c_str(),
+                similar.value("label", "").c_str());
+  }
+  for (const auto& agent : json.value("assignees", nlohmann::json::array())) {
+    std::printf("     assignee %s: %s\n", agent.value("name", "").c_str(),
+                agent.value("reason", "").c_str());
+  }
+  const std::string summary = json.value("summary", "");
+  if (!summary.empty()) {
+    std::printf("     summary  %s\n", Shorten(summary, 100).c_str());
+  }
+  std::printf("\n");
 }
 
 const DecisionRecord* FindDecision(const std::vector<DecisionRecord>& decisions,
@@ -125,6 +167,7 @@ int RunDemo(const DemoArgs& args) {
   }
   const std::string model_path = (fs::path(args.out) / "model.atm").string();
   const std::string db_path = (fs::path(args.out) / "autotriage.db").string();
+  const std::string kb_path = (fs::path(args.out) / "autotriage-kb.db").string();
   const std::string config_path = (fs::path(args.out) / "autotriage.yaml").string();
 
   std::printf(
@@ -155,10 +198,11 @@ int RunDemo(const DemoArgs& args) {
   // A fresh database each run, so the demo's figures are its own.
   for (const char* suffix : {"", "-wal", "-shm"}) {
     fs::remove(db_path + suffix, error);
+    fs::remove(kb_path + suffix, error);
   }
   {
     std::ofstream config_file(config_path, std::ios::trunc);
-    config_file << DemoConfigYaml(db_path, model_path);
+    config_file << DemoConfigYaml(db_path, model_path, kb_path);
   }
   Result<Config> config = LoadConfigForCommand(config_path);
   if (!config.ok()) {
@@ -183,7 +227,30 @@ int RunDemo(const DemoArgs& args) {
     return 1;
   }
   std::shared_ptr<Store> store = std::move(*opened);
-  EngineDeps deps{*config, store, helpdesk->helpdesk, bundle, helpdesk->http, log};
+  EngineDeps deps;
+  deps.config = *config;
+  deps.store = store;
+  deps.helpdesk = helpdesk->helpdesk;
+  deps.bundle = bundle;
+  deps.http = helpdesk->http;
+  deps.log = log;
+  // Knowledge first, so the first streamed ticket already gets articles, precedents and an
+  // assignee: the sandbox's solutions are synced into a fresh index and its history is read.
+  KnowledgeParts knowledge = MakeKnowledgeParts(*config, helpdesk->helpdesk);
+  KnowledgeLoadReport knowledge_report;
+  knowledge.advisor->Replace(
+      knowledge.loader->Load(std::time(nullptr), /*sync_kb=*/true, &knowledge_report));
+  deps.advisor = knowledge.advisor;
+  deps.knowledge = knowledge.loader;
+  deps.knowledge_loaded = true;
+  std::printf(
+      "   knowledge: %lld KB articles indexed, %lld resolved tickets as history, %lld agents\n",
+      static_cast<long long>(knowledge_report.kb_documents),
+      static_cast<long long>(knowledge_report.history_tickets),
+      static_cast<long long>(knowledge_report.agents));
+  for (const std::string& problem : knowledge_report.problems) {
+    std::printf("   knowledge: %s\n", problem.c_str());
+  }
   Result<std::unique_ptr<Engine>> created = Engine::Create(std::move(deps));
   if (!created.ok()) {
     PrintError(created.status());
@@ -236,6 +303,9 @@ int RunDemo(const DemoArgs& args) {
                 Describe(FindDecision(*decisions, "type"), t->type).c_str());
   }
   std::printf("   (\"ok\" / \"x\": the prediction against the generator's true label)\n\n");
+  if (!streamed.empty()) {
+    PrintAdvice(*store, std::to_string(streamed.front().first));
+  }
   for (const auto& [key, count] : outcomes) {
     std::printf("   %-28s %d\n", key.c_str(), count);
   }

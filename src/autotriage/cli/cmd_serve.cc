@@ -64,6 +64,9 @@ Result<EngineParts> BuildEngine(const ServeArgs& args,
   deps.http = parts.helpdesk.http;
   deps.bundle = *bundle;
   deps.log = log;
+  KnowledgeParts knowledge = MakeKnowledgeParts(*config, parts.helpdesk.helpdesk);
+  deps.advisor = knowledge.advisor;
+  deps.knowledge = knowledge.loader;
   Result<std::unique_ptr<Engine>> engine = Engine::Create(std::move(deps));
   if (!engine.ok()) {
     return engine.status();

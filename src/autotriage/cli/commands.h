@@ -25,5 +25,7 @@ void AddServeCommand(CLI::App& app, int* exit_code);
 void AddRunCommand(CLI::App& app, int* exit_code);
 void AddAuditCommand(CLI::App& app, int* exit_code);
 void AddApprovalsCommand(CLI::App& app, int* exit_code);
+void AddSuggestCommand(CLI::App& app, int* exit_code);
+void AddKbCommand(CLI::App& app, int* exit_code);
 
 }  // namespace autotriage

@@ -159,4 +159,16 @@ Result<std::shared_ptr<const ModelBundle>> LoadConfiguredBundle(const Config& co
   return std::shared_ptr<const ModelBundle>(std::make_shared<ModelBundle>(std::move(*bundle)));
 }
 
+KnowledgeParts MakeKnowledgeParts(const Config& config, std::shared_ptr<Helpdesk> helpdesk) {
+  KnowledgeParts parts;
+  if (!config.knowledge.enabled) {
+    return parts;
+  }
+  AdvisorSources empty;
+  empty.load_notes = {"knowledge is still loading"};
+  parts.advisor = std::make_shared<Advisor>(std::move(empty));
+  parts.loader = std::make_shared<KnowledgeLoader>(config, std::move(helpdesk));
+  return parts;
+}
+
 }  // namespace autotriage

@@ -17,6 +17,8 @@
 #include "autotriage/connectors/helpdesk.h"
 #include "autotriage/connectors/http_client.h"
 #include "autotriage/core/status.h"
+#include "autotriage/engine/advice.h"
+#include "autotriage/engine/knowledge_loader.h"
 #include "autotriage/ml/bundle.h"
 #include "autotriage/sandbox/sandbox.h"
 #include "autotriage/store/store.h"
@@ -47,5 +49,14 @@ Result<HelpdeskConnection> ConnectConfiguredHelpdesk(
 // models.active, or `override_path` when not empty.
 Result<std::shared_ptr<const ModelBundle>> LoadConfiguredBundle(const Config& config,
                                                                 const std::string& override_path);
+
+// Knowledge and routing for the engine (config.knowledge, config.routing): an Advisor that starts
+// empty (its notes say the knowledge is still loading) and the loader that fills it. Both null
+// when knowledge.enabled is false.
+struct KnowledgeParts {
+  std::shared_ptr<Advisor> advisor;
+  std::shared_ptr<KnowledgeLoader> loader;
+};
+KnowledgeParts MakeKnowledgeParts(const Config& config, std::shared_ptr<Helpdesk> helpdesk);
 
 }  // namespace autotriage

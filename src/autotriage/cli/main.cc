@@ -31,6 +31,8 @@ int main(int argc, char** argv) {
   autotriage::AddBacktestCommand(app, &exit_code);
   autotriage::AddAuditCommand(app, &exit_code);
   autotriage::AddApprovalsCommand(app, &exit_code);
+  autotriage::AddSuggestCommand(app, &exit_code);
+  autotriage::AddKbCommand(app, &exit_code);
 
   try {
     app.parse(argc, argv);

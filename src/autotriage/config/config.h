@@ -18,6 +18,8 @@
 #include <string_view>
 #include <vector>
 
+#include "autotriage/core/status.h"
+
 namespace autotriage {
 
 // Which helpdesk the engine talks to.
@@ -198,6 +200,64 @@ struct EngineOptions {
   bool post_notes = true;
 };
 
+// Knowledge: the KB index, similar tickets and summaries (issue 5).
+struct KnowledgeOptions {
+  // Look up KB articles, similar tickets and an assignee for every triaged ticket.
+  bool enabled = true;
+  // The KB index file (SQLite). Relative paths are relative to the working directory.
+  std::string index_path = "autotriage-kb.db";
+  // A folder of Markdown articles synced besides (or instead of) the helpdesk's solutions.
+  std::string markdown_dir;
+  // Prefix of the links to Markdown articles (base_url + "/" + relative path); "" = no link.
+  std::string markdown_base_url;
+  // Minutes between KB syncs by `serve` (helpdesk solutions and markdown_dir). 0: only by
+  // `autotriage kb sync`.
+  int sync_interval_minutes = 60;
+  // Articles and similar tickets shown per ticket.
+  int kb_results = 3;
+  int similar_results = 3;
+  // Resolved tickets of this many days are the history of similar tickets and routing.
+  int history_days = 90;
+  // At most this many resolved tickets are loaded (newest first).
+  int history_max_tickets = 20000;
+};
+
+// One agent's routing facts from config (the helpdesk knows the rest).
+struct AssignmentAgentOptions {
+  // E-mail, name or id as the helpdesk knows the agent.
+  std::string agent;
+  // Categories, groups or languages the agent is known for ("vpn", "Network", "de").
+  std::vector<std::string> skills;
+  // Weekly windows such as "Mon-Fri 08:00-16:00" or "Sat 10:00-14:00"; empty = always.
+  std::vector<std::string> shifts;
+  // Offset from UTC of the shift times, in minutes (CET = 60).
+  int utc_offset_minutes = 0;
+  // Absences as "2026-12-20..2027-01-02" (inclusive dates, UTC) or a single date.
+  std::vector<std::string> away;
+};
+
+// The `routing:` section: the assignee recommender (issue 5).
+struct AssignmentOptions {
+  bool enabled = true;
+  // Weight of configured skills, learned history and the open-ticket penalty in the score.
+  double skill_weight = 1.0;
+  double history_weight = 1.0;
+  double workload_weight = 0.3;
+  std::vector<AssignmentAgentOptions> agents;
+};
+
+// A weekly window parsed from "Mon-Fri 08:00-16:00" (days: Sun=0 .. Sat=6; minutes after
+// midnight; end < start crosses midnight).
+struct WeeklyWindow {
+  std::vector<int> weekdays;
+  int start_minute = 0;
+  int end_minute = 0;
+};
+// kInvalidArgument naming what is wrong ("'Mon-Fry 08:00-16:00': unknown day 'Fry'").
+Result<WeeklyWindow> ParseWeeklyWindow(const std::string& text);
+// "2026-12-20..2027-01-02" or "2026-12-20" → [first second, last second + 1) in Unix seconds UTC.
+Result<std::pair<int64_t, int64_t>> ParseDateRange(const std::string& text);
+
 struct LogOptions {
   LogLevel level = LogLevel::kInfo;
   LogFormat format = LogFormat::kJson;
@@ -211,6 +271,8 @@ struct Config {
   TrainingOptions training;
   PolicyOptions policy;
   EngineOptions engine;
+  KnowledgeOptions knowledge;
+  AssignmentOptions routing;
   LogOptions log;
 };
 

@@ -178,6 +178,10 @@ void CheckAcrossSections(ConfigBinder& binder, const Config& config) {
     heads.push_back(head.field);
     head_list += (head_list.empty() ? "" : ", ") + head.field;
   }
+  if (config.routing.enabled) {  // the assignee recommender decides the "agent" field
+    heads.push_back("agent");
+    head_list += std::string(head_list.empty() ? "" : ", ") + "agent (routing)";
+  }
   auto require_head = [&](const std::string& path, const std::string& field) {
     if (Contains(heads, field)) {
       return;
@@ -359,6 +363,8 @@ const SectionSpec<Config>& ConfigSpec() {
                                        SectionField("training", &S::training, TrainingSpec()),
                                        SectionField("policy", &S::policy, PolicySpec()),
                                        SectionField("engine", &S::engine, EngineSpec()),
+                                       SectionField("knowledge", &S::knowledge, KnowledgeSpec()),
+                                       SectionField("routing", &S::routing, AssignmentSpec()),
                                        SectionField("log", &S::log, LogSpec()),
                                    },
                                    nullptr};

@@ -146,7 +146,7 @@ TEST(ConfigCrossFieldTest, HeadsAndCells) {
   EXPECT_THAT(ProblemStrings(Check("policy:\n  cells:\n    - queue: a\n      field: prority\n")),
               ElementsAre("test.yaml:4:7: 'policy.cells[0].field' is 'prority', which is not a "
                           "head in models.heads (did you mean 'priority'? heads: group, "
-                          "priority, type)"));
+                          "priority, type, agent (routing))"));
 }
 
 TEST(ConfigCrossFieldTest, CrossSectionCheckRunsDespiteErrorsElsewhere) {
@@ -210,12 +210,13 @@ TEST(ConfigPolicyTest, WrittenFieldListsMustNameHeads) {
   EXPECT_THAT(ProblemStrings(Check("policy:\n  writable_fields: [group, prority]\n")),
               ElementsAre("test.yaml:2:28: 'policy.writable_fields[1]' is 'prority', which is "
                           "not a head in models.heads (did you mean 'priority'? heads: group, "
-                          "priority, type)"));
+                          "priority, type, agent (routing))"));
   EXPECT_THAT(
-      ProblemStrings(Check("policy:\n  overwrite_fields: [agent]\n")),
-      UnorderedElementsAre(HasSubstr("'policy.overwrite_fields[0]' is 'agent', which is not a "
-                                     "head in models.heads (heads: group, priority, type)"),
-                           HasSubstr("warning: 'policy.overwrite_fields[0]' is 'agent', which is "
+      ProblemStrings(Check("policy:\n  overwrite_fields: [owner]\n")),
+      UnorderedElementsAre(HasSubstr("'policy.overwrite_fields[0]' is 'owner', which is not a "
+                                     "head in models.heads (heads: group, priority, type, agent "
+                                     "(routing))"),
+                           HasSubstr("warning: 'policy.overwrite_fields[0]' is 'owner', which is "
                                      "not in 'policy.writable_fields'")));
   // The default lists name the default heads; with fewer heads they are no error.
   ConfigCheck one_head = Check("models:\n  heads:\n    - field: group\n");

@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "autotriage/engine/engine_internal.h"
+#include "autotriage/engine/note.h"
 
 namespace autotriage {
 namespace {
@@ -135,7 +136,7 @@ WorkOutcome WriteDispatcher::Process(const WriteRecord& write, int64_t lease_dea
     if (!LeaseAllowsAWrite(lease_deadline_ms)) {
       return AbandonAttempt(write);
     }
-    auto note = context_->helpdesk->AddPrivateNote(write.ticket_id, write.note);
+    auto note = context_->helpdesk->AddPrivateNote(write.ticket_id, NoteToPost(write));
     if (!note.ok()) {
       return Fail(write, note.status().WithContext("adding the note"), /*may_have_arrived=*/true);
     }
@@ -174,7 +175,7 @@ WorkOutcome WriteDispatcher::Process(const WriteRecord& write, int64_t lease_dea
     if (!LeaseAllowsAWrite(lease_deadline_ms)) {
       return AbandonAttempt(write);  // the next attempt finds the fields and posts the note
     }
-    auto note = context_->helpdesk->AddPrivateNote(write.ticket_id, write.note);
+    auto note = context_->helpdesk->AddPrivateNote(write.ticket_id, NoteToPost(write));
     if (!note.ok()) {
       return Fail(write, note.status().WithContext("adding the note"), /*may_have_arrived=*/true);
     }
@@ -192,6 +193,21 @@ bool WriteDispatcher::LeaseAllowsAWrite(int64_t lease_deadline_ms) const {
   const int64_t needed_ms =
       int64_t{helpdesk.request_timeout_ms} + int64_t{helpdesk.connect_timeout_ms};
   return lease_deadline_ms - NowMs() > needed_ms;
+}
+
+std::string WriteDispatcher::NoteToPost(const WriteRecord& write) const {
+  if (context_->advisor == nullptr) {
+    return write.note;
+  }
+  std::vector<std::string> dropped;
+  std::string note = DropMissingCitations(
+      write.note, context_->helpdesk->capabilities().html_notes,
+      [this](const std::string& id) { return context_->advisor->ArticleExists(id); }, &dropped);
+  for (const std::string& id : dropped) {
+    context_->log->Info("KB article " + id + " no longer exists; citation left out of the note",
+                        write.trace_id, write.ticket_id);
+  }
+  return note;
 }
 
 WorkOutcome WriteDispatcher::AbandonAttempt(const WriteRecord& write) {

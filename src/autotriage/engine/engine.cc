@@ -25,6 +25,9 @@ EngineImpl::EngineImpl(EngineDeps deps) {
   context_.helpdesk = std::move(deps.helpdesk);
   context_.bundle = std::move(deps.bundle);
   context_.http = std::move(deps.http);
+  context_.advisor = std::move(deps.advisor);
+  knowledge_ = std::move(deps.knowledge);
+  knowledge_loaded_ = deps.knowledge_loaded;
   context_.log = std::make_unique<EngineLog>(std::move(deps.log), context_.config.log.level,
                                              context_.config.log.format);
   context_.policy = std::make_unique<Policy>(context_.config.policy);
@@ -36,7 +39,7 @@ EngineImpl::EngineImpl(EngineDeps deps) {
   triage_options.html_notes = context_.helpdesk->capabilities().html_notes;
   triage_options.dashboard_url = context_.config.server.public_url;
   context_.triage = std::make_unique<Triage>(context_.bundle.get(), context_.policy.get(),
-                                             std::move(triage_options));
+                                             std::move(triage_options), context_.advisor.get());
   context_.schema = std::make_unique<SchemaCache>(context_.helpdesk.get(), kSchemaRefreshMs);
   context_.metrics = std::make_unique<EngineMetrics>(&context_.registry);
   context_.metrics->count_429_from_errors = context_.http == nullptr;
@@ -75,6 +78,9 @@ Status EngineImpl::Start() {
     context_.log->Warn("helpdesk not reachable yet: " + schema.ToString());
   }
   threads_.emplace_back([this] { BackgroundLoop(); });
+  if (knowledge_ != nullptr && context_.advisor != nullptr && config.engine.workers > 0) {
+    threads_.emplace_back([this] { KnowledgeLoop(); });
+  }
   const int workers = std::max(0, config.engine.workers);
   if (workers > 0) {
     for (int i = 0; i < workers; ++i) {

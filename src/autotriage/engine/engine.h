@@ -54,6 +54,8 @@
 #include "autotriage/connectors/helpdesk.h"
 #include "autotriage/connectors/http_client.h"
 #include "autotriage/core/status.h"
+#include "autotriage/engine/advice.h"
+#include "autotriage/engine/knowledge_loader.h"
 #include "autotriage/ml/bundle.h"
 #include "autotriage/server/metrics.h"
 #include "autotriage/store/store.h"
@@ -65,6 +67,14 @@ struct EngineDeps {
   std::shared_ptr<Store> store;
   std::shared_ptr<Helpdesk> helpdesk;
   std::shared_ptr<const ModelBundle> bundle;
+  // Optional: KB articles, similar tickets, assignees and summaries for every triaged ticket
+  // (engine/advice.h; cli/engine_setup.h builds it from config.knowledge and config.routing).
+  // Null: proposals carry field values only.
+  std::shared_ptr<Advisor> advisor;
+  // With an advisor: reloads its sources on the knowledge.sync_interval_minutes schedule (the
+  // first load right after Start unless knowledge_loaded says the advisor is already fresh).
+  std::shared_ptr<KnowledgeLoader> knowledge;
+  bool knowledge_loaded = false;
   // Optional: the HTTP client the connector uses (HelpdeskSettings::http), so /metrics can show
   // its 429 and retry counts. Null: 429s are counted from kResourceExhausted errors.
   std::shared_ptr<HttpClient> http;

@@ -18,6 +18,7 @@
 
 #include "autotriage/engine/engine.h"
 #include "autotriage/engine/engine_internal.h"
+#include "autotriage/engine/knowledge_loader.h"
 #include "autotriage/engine/notifying_store.h"
 #include "autotriage/server/group_committer.h"
 #include "autotriage/server/http_server.h"
@@ -69,6 +70,10 @@ class EngineImpl final : public Engine {
   void WorkerLoop(int index);
   void DispatcherLoop(int index);
   void BackgroundLoop();
+  // engine_knowledge.cc: reloads the advisor's sources (KB sync, history, directory) on the
+  // knowledge.sync_interval_minutes schedule (hourly history reloads when it is 0).
+  void KnowledgeLoop();
+  void ReloadKnowledge(bool sync_kb);
   // engine_http.cc
   void RegisterRoutes();
   ServerResponse Readiness();
@@ -85,6 +90,8 @@ class EngineImpl final : public Engine {
   std::unique_ptr<GroupCommitter> committer_;
   std::unique_ptr<HttpServer> server_;
   std::vector<std::thread> threads_;
+  std::shared_ptr<KnowledgeLoader> knowledge_;
+  bool knowledge_loaded_ = false;
   WorkSignal jobs_signal_;
   WorkSignal writes_signal_;
   WorkSignal stop_signal_;

@@ -145,6 +145,8 @@ struct EngineContext {
   std::unique_ptr<EngineLog> log;
   std::unique_ptr<Policy> policy;
   std::unique_ptr<Triage> triage;
+  // Knowledge and routing for proposals and notes; null = not configured.
+  std::shared_ptr<Advisor> advisor;
   std::unique_ptr<SchemaCache> schema;
   MetricsRegistry registry;
   std::unique_ptr<EngineMetrics> metrics;
@@ -192,6 +194,9 @@ class WriteDispatcher {
                      const std::string& detail_json);
   bool LeaseAllowsAWrite(int64_t lease_deadline_ms) const;
   WorkOutcome AbandonAttempt(const WriteRecord& write);
+  // The write's note without citations of KB articles deleted or unpublished since it was
+  // planned (the marker and everything else unchanged).
+  std::string NoteToPost(const WriteRecord& write) const;
   // may_have_arrived: the failed call was a write whose request may have reached the helpdesk.
   WorkOutcome Fail(const WriteRecord& write, const Status& error, bool may_have_arrived = false);
 

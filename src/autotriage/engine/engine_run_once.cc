@@ -116,6 +116,10 @@ Result<RunOnceReport> EngineImpl::RunOnce() {
     return FailedPrecondition("RunOnce cannot run while the engine is started");
   }
   RunOnceReport report;
+  if (knowledge_ != nullptr && context_.advisor != nullptr && !knowledge_loaded_) {
+    ReloadKnowledge(/*sync_kb=*/context_.config.knowledge.sync_interval_minutes > 0);
+    knowledge_loaded_ = true;
+  }
   if (Poller::IntervalSeconds(context_.config, context_.helpdesk->kind()) > 0) {
     Poller poller(&context_);
     auto polled = poller.PollOnce();

@@ -90,7 +90,8 @@ class EngineTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  std::unique_ptr<Engine> MakeEngine(const Config& config, const std::string& helpdesk_url = "") {
+  std::unique_ptr<Engine> MakeEngine(const Config& config, const std::string& helpdesk_url = "",
+                                     KnowledgeLoadReport* knowledge = nullptr) {
     HelpdeskSettings settings;
     settings.kind = "freshdesk";
     settings.url = helpdesk_url.empty() ? sandbox_->base_url() : helpdesk_url;
@@ -105,13 +106,19 @@ class EngineTest : public ::testing::Test {
     deps.helpdesk = std::shared_ptr<Helpdesk>(std::move(helpdesk).value());
     deps.bundle = testing::TestBundle();
     deps.log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
+    if (knowledge != nullptr) {  // loaded before start, as `autotriage demo` does
+      deps.knowledge = std::make_shared<KnowledgeLoader>(config, deps.helpdesk);
+      deps.advisor = std::make_shared<Advisor>(
+          deps.knowledge->Load(clock_->load() / 1000, /*sync_kb=*/true, knowledge));
+      deps.knowledge_loaded = true;
+    }
     auto engine = Engine::Create(std::move(deps));
     EXPECT_TRUE(engine.ok()) << engine.status().ToString();
     return std::move(engine).value();
   }
 
-  void StartEngine(const Config& config) {
-    engine_ = MakeEngine(config);
+  void StartEngine(const Config& config, KnowledgeLoadReport* knowledge = nullptr) {
+    engine_ = MakeEngine(config, "", knowledge);
     ASSERT_TRUE(engine_->Start().ok());
     webhook_base_ = sandbox_->webhook_stats().queued;
     sandbox_->SetWebhookUrl(url("/hooks/freshdesk?secret=") + kSecret);
@@ -268,6 +275,55 @@ TEST_F(EngineTest, NewTicketsAreTriagedAndGroupWrittenOnceWithOneNote) {
       "e2e: %zu tickets (%d written) in %.2f s = %.0f tickets/s; engine_ms p50 %.3f p99 %.3f\n",
       ids.size(), applied, seconds, ids.size() / seconds, counters.triage_p50_ms,
       counters.triage_p99_ms);
+}
+
+// Knowledge and routing ride along with every proposal: the advice (KB articles, similar
+// resolved tickets, assignees with reasons, summary, draft note) is stored with the decisions,
+// the assignee goes through the policy like any field, and the posted note cites the articles.
+TEST_F(EngineTest, ProposalsCarryKnowledgeAndNotesCiteArticles) {
+  Config config = MixedConfig();
+  config.knowledge.index_path = dir_ + "/kb.db";
+  config.knowledge.history_days = 3650;  // the test sandbox's history sits on the 2024 timeline
+  config.policy.writable_fields = {"group", "priority", "type", "agent"};
+  config.policy.cells.push_back({"*", "agent", AutonomyMode::kSuggest, std::nullopt, std::nullopt});
+  KnowledgeLoadReport report;
+  StartEngine(config, &report);
+  EXPECT_TRUE(report.problems.empty()) << ::testing::PrintToString(report.problems);
+  EXPECT_GT(report.kb_documents, 5);
+  EXPECT_GT(report.history_tickets, 10);
+  EXPECT_GT(report.agents, 2);
+  const std::vector<int64_t> ids = CreateTickets(12);
+  Settle();
+
+  int with_articles = 0;
+  int with_similar = 0;
+  for (int64_t id : ids) {
+    auto advice = store_->LatestAdvice(std::to_string(id));
+    ASSERT_TRUE(advice.ok()) << advice.status().ToString();
+    ASSERT_TRUE(advice->has_value()) << "ticket " << id;
+    const Json json = Json::parse((*advice)->advice_json);
+    with_articles += json["articles"].empty() ? 0 : 1;
+    with_similar += json["similar"].empty() ? 0 : 1;
+    ASSERT_FALSE(json["assignees"].empty()) << json.dump();
+    EXPECT_FALSE(json["assignees"][0]["reason"].get<std::string>().empty());
+    EXPECT_FALSE(json["summary"].get<std::string>().empty());
+    EXPECT_NE(json["note_draft"].get<std::string>().find("Suggested assignee"), std::string::npos);
+    const DecisionRecord* agent = Find(Decisions(id), "agent");
+    ASSERT_NE(agent, nullptr) << "ticket " << id;
+    EXPECT_EQ(agent->mode, "suggest");
+    EXPECT_NE(agent->outcome, outcome::kApplied);  // suggest never writes by itself
+  }
+  EXPECT_EQ(with_articles, static_cast<int>(ids.size()));
+  EXPECT_GT(with_similar, 0);
+  int notes = 0;
+  for (const RecordedWrite& w : sandbox_->writes()) {
+    if (w.path.find("/notes") != std::string::npos) {
+      ++notes;
+      EXPECT_NE(w.body.find("data-kb="), std::string::npos) << w.body;
+      EXPECT_NE(w.body.find("Suggested assignee"), std::string::npos) << w.body;
+    }
+  }
+  EXPECT_GT(notes, 0);
 }
 
 // Cron mode over a backlog: events stored in one batch, then RunOnce with four workers and four

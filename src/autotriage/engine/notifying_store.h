@@ -52,6 +52,9 @@ class NotifyingStore final : public Store {
                                const std::string& reason, const AuditEntry& audit) override {
     return inner_->UpdateDecisionOutcome(decision_id, outcome_name, reason, audit);
   }
+  Result<std::optional<AdviceRecord>> LatestAdvice(const std::string& ticket_id) override {
+    return inner_->LatestAdvice(ticket_id);
+  }
   Result<std::vector<WriteRecord>> ClaimWrites(const std::string& owner, int max, int64_t lease_ms,
                                                int64_t now_ms) override {
     return inner_->ClaimWrites(owner, max, lease_ms, now_ms);

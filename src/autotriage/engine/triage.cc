@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "autotriage/core/ids.h"
+#include "autotriage/engine/note.h"
 
 namespace autotriage {
 namespace {
@@ -25,36 +26,6 @@ std::string FieldValue(const Ticket& ticket, const std::string& field) {
   return it == ticket.fields.end() ? std::string() : it->second;
 }
 
-std::string HtmlEscape(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
-std::string Percent(double probability) {
-  char buffer[16];
-  std::snprintf(buffer, sizeof(buffer), "%.0f%%", probability * 100.0);
-  return buffer;
-}
-
 // The words that argued for the chosen label (positive contributions), best first.
 std::vector<std::string> SupportingWords(const Prediction& prediction, size_t max_words) {
   std::vector<std::string> words;
@@ -72,61 +43,6 @@ std::string ExplanationJson(const Prediction& prediction) {
     array.push_back({{"feature", c.feature}, {"weight", c.weight}});
   }
   return array.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
-
-struct PlannedChange {
-  std::string field;
-  std::string value;
-  std::string old_value;
-  double confidence = 0;
-  std::vector<std::string> words;
-};
-
-std::string BuildNote(const std::vector<PlannedChange>& changes, const std::string& key,
-                      const TriageOptions& options, const std::string& ticket_id) {
-  std::string note;
-  if (options.html_notes) {
-    note += "<p><b>autotriage</b> updated this ticket:</p><ul>";
-    for (const PlannedChange& c : changes) {
-      note += "<li><b>" + HtmlEscape(c.field) + "</b>: " + HtmlEscape(c.value);
-      note += c.old_value.empty() ? " (was empty)" : " (was " + HtmlEscape(c.old_value) + ")";
-      note += ", confidence " + Percent(c.confidence);
-      if (!c.words.empty()) {
-        std::string joined;
-        for (const std::string& w : c.words) {
-          joined += (joined.empty() ? "" : ", ") + HtmlEscape(w);
-        }
-        note += "; words: " + joined;
-      }
-      note += "</li>";
-    }
-    note += "</ul>";
-    if (!options.dashboard_url.empty()) {
-      const std::string url = options.dashboard_url + "/tickets/" + ticket_id;
-      note += "<p><a href=\"" + HtmlEscape(url) + "\">Review in autotriage</a></p>";
-    }
-    note += "<p>" + NoteMarker(key) + "</p>";
-    return note;
-  }
-  note += "autotriage updated this ticket:\n";
-  for (const PlannedChange& c : changes) {
-    note += "- " + c.field + ": " + c.value;
-    note += c.old_value.empty() ? " (was empty)" : " (was " + c.old_value + ")";
-    note += ", confidence " + Percent(c.confidence);
-    if (!c.words.empty()) {
-      std::string joined;
-      for (const std::string& w : c.words) {
-        joined += (joined.empty() ? "" : ", ") + w;
-      }
-      note += "; words: " + joined;
-    }
-    note += "\n";
-  }
-  if (!options.dashboard_url.empty()) {
-    note += "Review: " + options.dashboard_url + "/tickets/" + ticket_id + "\n";
-  }
-  note += NoteMarker(key);
-  return note;
 }
 
 AuditEntry MakeAudit(const std::string& kind, const TriageInput& input,
@@ -163,8 +79,9 @@ std::string NoteMarker(const std::string& idempotency_key) {
   return "[autotriage:" + idempotency_key + "]";
 }
 
-Triage::Triage(const ModelBundle* bundle, const Policy* policy, TriageOptions options)
-    : bundle_(bundle), policy_(policy), options_(std::move(options)) {
+Triage::Triage(const ModelBundle* bundle, const Policy* policy, TriageOptions options,
+               const Advisor* advisor)
+    : bundle_(bundle), policy_(policy), options_(std::move(options)), advisor_(advisor) {
   model_version_ = "m-" + ToHex64(Fnv1a64(bundle_->DescribeJson())).substr(0, 12);
 }
 
@@ -191,7 +108,9 @@ TriageResult Triage::Run(const TriageInput& input) const {
   Json predictions = Json::object();
   Json outcomes = Json::object();
   Json diff = Json::object();
-  std::vector<PlannedChange> changes;
+  std::vector<NoteChange> changes;
+  AdviceQuery advice_query;
+  advice_query.now = input.now_ms / 1000;
   for (const std::string& field : options_.fields) {
     const Head* head = bundle_->head(field);
     if (head == nullptr) {
@@ -222,6 +141,7 @@ TriageResult Triage::Run(const TriageInput& input) const {
     const Prediction prediction = head->Predict(text, 2, options_.explain_features);
     const FieldDecision decision = policy_->Decide(ticket, {field, &prediction, &head->info()},
                                                    *input.schema, input.overrides);
+    Triage::NoteAdviceQuery(field, prediction, &advice_query);
     // The diff lists what would change on the ticket: written (autofill) or proposed (pending).
     const bool shown =
         decision.outcome == outcome::kAutofill || decision.outcome == outcome::kPending;
@@ -254,16 +174,42 @@ TriageResult Triage::Run(const TriageInput& input) const {
     result.commit.decisions.push_back(std::move(record));
   }
 
+  // Knowledge and routing: articles, similar tickets, assignees and a summary for the proposal,
+  // asked with the classifier's view of the ticket (its predicted group ranks the precedents).
+  std::optional<TicketAdvice> advice;
+  if (advisor_ != nullptr) {
+    if (advice_query.group.empty() && !queue.empty()) {
+      advice_query.group = queue;
+      advice_query.group_confidence = 1.0;
+    }
+    if (advice_query.category.empty()) {
+      advice_query.category = FieldValue(ticket, "category");
+    }
+    advice = advisor_->Advise(ticket, advice_query);
+    if (std::optional<DecisionRecord> agent =
+            DecideAssignee(ticket, input, *advice, queue, version, &changes)) {
+      const DecisionRecord& record = *agent;
+      outcomes["agent"] = {{"mode", record.mode},
+                           {"outcome", record.outcome},
+                           {"reason", record.reason},
+                           {"confidence", record.confidence}};
+      if (record.outcome == outcome::kAutofill || record.outcome == outcome::kPending) {
+        diff["agent"] = {{"old", record.old_value}, {"new", record.new_value}};
+      }
+      result.commit.decisions.push_back(std::move(*agent));
+    }
+  }
+
   result.commit.audit.push_back(MakeAudit("prediction", input, model_version_, input_hash,
                                           {{"version", version}, {"fields", predictions}}));
   Json decision_detail = {{"version", version}, {"fields", outcomes}, {"diff", diff}};
 
   if (!changes.empty()) {
     std::sort(changes.begin(), changes.end(),
-              [](const PlannedChange& a, const PlannedChange& b) { return a.field < b.field; });
+              [](const NoteChange& a, const NoteChange& b) { return a.field < b.field; });
     Json updates = Json::array();
     std::string key_text = ticket.id + '\n' + version;
-    for (const PlannedChange& c : changes) {
+    for (const NoteChange& c : changes) {
       updates.push_back({{"field", c.field}, {"value", c.value}, {"old", c.old_value}});
       key_text += '\n' + c.field + '=' + c.value;
     }
@@ -274,7 +220,14 @@ TriageResult Triage::Run(const TriageInput& input) const {
     write.ticket_version = version;
     write.updates_json = updates.dump(-1, ' ', false, Json::error_handler_t::replace);
     if (options_.post_notes) {
-      write.note = BuildNote(changes, write.idempotency_key, options_, ticket.id);
+      NoteInput note;
+      note.changes = changes;
+      note.advice = advice ? &*advice : nullptr;
+      note.idempotency_key = write.idempotency_key;
+      note.ticket_id = ticket.id;
+      note.dashboard_url = options_.dashboard_url;
+      note.html = options_.html_notes;
+      write.note = BuildNote(note);
     }
     write.state = WriteState::kPlanned;
     write.created_ms = input.now_ms;
@@ -284,6 +237,9 @@ TriageResult Triage::Run(const TriageInput& input) const {
   }
   result.commit.audit.push_back(
       MakeAudit("decision", input, model_version_, input_hash, decision_detail));
+  if (advice) {
+    result.commit.advice = MakeAdviceRecord(ticket, input, version, *advice, changes);
+  }
   result.engine_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   return result;

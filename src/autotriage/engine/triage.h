@@ -28,11 +28,14 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "autotriage/core/ticket.h"
+#include "autotriage/engine/advice.h"
+#include "autotriage/engine/note.h"
 #include "autotriage/ml/bundle.h"
 #include "autotriage/policy/policy.h"
 #include "autotriage/store/store.h"
@@ -65,8 +68,10 @@ struct TriageOptions {
 
 class Triage {
  public:
-  // REQUIRES: bundle and policy outlive the Triage.
-  Triage(const ModelBundle* bundle, const Policy* policy, TriageOptions options);
+  // REQUIRES: bundle, policy and advisor (when given) outlive the Triage. Without an advisor
+  // proposals carry no articles, similar tickets or assignees, and no "agent" decision is made.
+  Triage(const ModelBundle* bundle, const Policy* policy, TriageOptions options,
+         const Advisor* advisor = nullptr);
 
   TriageResult Run(const TriageInput& input) const;
 
@@ -76,9 +81,26 @@ class Triage {
   const std::string& model_version() const { return model_version_; }
 
  private:
+  // Remembers the group and category predictions the advice is asked with.
+  static void NoteAdviceQuery(const std::string& field, const Prediction& prediction,
+                              AdviceQuery* query);
+  // The "agent" field: the assignee recommender's top 2 as a prediction, through the same policy
+  // gates as any head (the cell for field "agent"; confidence = the top agent's share of the two
+  // scores). nullopt when the cell is off or nobody can be suggested. An autofill decision adds
+  // its change to `changes`.
+  std::optional<DecisionRecord> DecideAssignee(const Ticket& ticket, const TriageInput& input,
+                                               const TicketAdvice& advice, const std::string& queue,
+                                               const std::string& version,
+                                               std::vector<NoteChange>* changes) const;
+  // The advice with the draft note (every proposed change, as if approved) for the approval card.
+  AdviceRecord MakeAdviceRecord(const Ticket& ticket, const TriageInput& input,
+                                const std::string& version, const TicketAdvice& advice,
+                                const std::vector<NoteChange>& changes) const;
+
   const ModelBundle* bundle_;
   const Policy* policy_;
   TriageOptions options_;
+  const Advisor* advisor_;
   std::string model_version_;
 };
 

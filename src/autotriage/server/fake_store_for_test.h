@@ -97,6 +97,9 @@ class FakeStore : public Store {
                                const AuditEntry&) override {
     return Unimplemented("fake");
   }
+  Result<std::optional<AdviceRecord>> LatestAdvice(const std::string&) override {
+    return Unimplemented("fake");
+  }
   Result<std::vector<WriteRecord>> ClaimWrites(const std::string&, int, int64_t, int64_t) override {
     return Unimplemented("fake");
   }

@@ -239,6 +239,14 @@ Status PostgresStore::CommitTriage(const TriageCommit& commit, int64_t now_ms) {
           w.updates_json, w.note, JoinIds(WriteDecisionIds(commit, decision_ids)),
           w.created_ms != 0 ? w.created_ms : now_ms, now_ms);
     }
+    if (commit.advice) {
+      const AdviceRecord& a = *commit.advice;
+      tx.exec_params0(
+          "INSERT INTO advice (job_id, ticket_id, ticket_version, trace_id, advice_json, "
+          "created_ms) VALUES ($1, $2, $3, $4, $5, $6)",
+          commit.job_id, a.ticket_id, a.ticket_version, a.trace_id, a.advice_json,
+          a.created_ms != 0 ? a.created_ms : now_ms);
+    }
     tx.exec_params0(
         "UPDATE jobs SET state = 'done', lease_owner = '', lease_until_ms = 0, last_error = '', "
         "updated_ms = $1 WHERE id = $2",

@@ -1,4 +1,4 @@
-// PostgreSQL backend: decisions, planned writes (dispatcher leases) and override memory.
+// PostgreSQL backend: decisions, advice, planned writes (dispatcher leases) and override memory.
 #include <algorithm>
 #include <pqxx/pqxx>
 #include <utility>
@@ -129,6 +129,36 @@ Status PostgresStore::UpdateDecisionOutcome(int64_t decision_id, const std::stri
               chain.Append(tx, {audit});
               return Status::Ok();
             });
+}
+
+Result<std::optional<AdviceRecord>> PostgresStore::LatestAdvice(const std::string& ticket_id) {
+  if (ticket_id.empty()) {
+    return InvalidArgument("LatestAdvice needs a ticket id");
+  }
+  std::optional<AdviceRecord> advice;
+  Status status = Tx("reading advice of ticket " + ticket_id, TxMode::kAutocommit,
+                     [&](pqxx::transaction_base& tx, PgAudit&) {
+                       advice.reset();
+                       const pqxx::result rows = tx.exec_params(
+                           std::string("SELECT ") + kAdviceColumns +
+                               " FROM advice WHERE ticket_id = $1 ORDER BY id DESC LIMIT 1",
+                           ticket_id);
+                       if (!rows.empty()) {
+                         AdviceRecord record;
+                         record.id = rows[0][0].as<int64_t>();
+                         record.ticket_id = rows[0][1].as<std::string>();
+                         record.ticket_version = rows[0][2].as<std::string>();
+                         record.trace_id = rows[0][3].as<std::string>();
+                         record.advice_json = rows[0][4].as<std::string>();
+                         record.created_ms = rows[0][5].as<int64_t>();
+                         advice = std::move(record);
+                       }
+                       return Status::Ok();
+                     });
+  if (!status.ok()) {
+    return status;
+  }
+  return advice;
 }
 
 Result<std::vector<WriteRecord>> PostgresStore::ClaimWrites(const std::string& owner, int max,

@@ -121,6 +121,20 @@ CREATE TABLE audit (
   hash TEXT NOT NULL
 );
 )sql",
+    // 2: the engine's advice per triaged ticket version (store.h AdviceRecord), read back
+    // newest first per ticket. TEXT, not JSONB: the document comes back byte for byte.
+    R"sql(
+CREATE TABLE advice (
+  id BIGSERIAL PRIMARY KEY,
+  job_id BIGINT NOT NULL,
+  ticket_id TEXT NOT NULL,
+  ticket_version TEXT NOT NULL,
+  trace_id TEXT NOT NULL,
+  advice_json TEXT NOT NULL,
+  created_ms BIGINT NOT NULL
+);
+CREATE INDEX advice_ticket ON advice (ticket_id, id);
+)sql",
 };
 static_assert(std::size(kPgMigrations) == kStoreSchemaVersion);
 

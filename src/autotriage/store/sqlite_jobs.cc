@@ -79,6 +79,20 @@ void InsertWrite(SqliteConnection& conn, const WriteRecord& w, const std::vector
   insert.exec();
 }
 
+void InsertAdvice(SqliteConnection& conn, const AdviceRecord& a, int64_t job_id, int64_t now_ms) {
+  SQLite::Statement& insert = conn.Prepared(
+      "INSERT INTO advice (job_id, ticket_id, ticket_version, trace_id, advice_json, created_ms) "
+      "VALUES (?, ?, ?, ?, ?, ?)");
+  insert.bind(1, job_id);
+  insert.bind(2, a.ticket_id);
+  insert.bind(3, a.ticket_version);
+  insert.bind(4, a.trace_id);
+  // No copy of a document that may be a megabyte: the statement is reset before the call ends.
+  insert.bindNoCopy(5, a.advice_json);
+  insert.bind(6, a.created_ms != 0 ? a.created_ms : now_ms);
+  insert.exec();
+}
+
 }  // namespace
 
 Result<std::vector<EnqueueResult>> SqliteStore::Enqueue(const std::vector<InboxEvent>& events) {
@@ -209,6 +223,9 @@ Status SqliteStore::CommitTriage(const TriageCommit& commit, int64_t now_ms) {
     if (commit.write) {
       InsertWrite(conn, *commit.write, WriteDecisionIds(commit, decision_ids), commit.job_id,
                   now_ms);
+    }
+    if (commit.advice) {
+      InsertAdvice(conn, *commit.advice, commit.job_id, now_ms);
     }
     SQLite::Statement& done = conn.Prepared(
         "UPDATE jobs SET state = 'done', lease_owner = '', lease_until_ms = 0, "

@@ -1,4 +1,4 @@
-// SQLite backend: decisions, planned writes (dispatcher leases) and override memory.
+// SQLite backend: decisions, advice, planned writes (dispatcher leases) and override memory.
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <algorithm>
@@ -98,6 +98,34 @@ Status SqliteStore::UpdateDecisionOutcome(int64_t decision_id, const std::string
     SqliteAppendAudit(conn, {audit});
     return Status::Ok();
   });
+}
+
+Result<std::optional<AdviceRecord>> SqliteStore::LatestAdvice(const std::string& ticket_id) {
+  if (ticket_id.empty()) {
+    return InvalidArgument("LatestAdvice needs a ticket id");
+  }
+  std::optional<AdviceRecord> advice;
+  Status status = Read("reading advice of ticket " + ticket_id, [&](SqliteConnection& conn) {
+    SQLite::Statement& query =
+        conn.Prepared(std::string("SELECT ") + kAdviceColumns +
+                      " FROM advice WHERE ticket_id = ? ORDER BY id DESC LIMIT 1");
+    query.bind(1, ticket_id);
+    if (query.executeStep()) {
+      AdviceRecord record;
+      record.id = query.getColumn(0).getInt64();
+      record.ticket_id = query.getColumn(1).getString();
+      record.ticket_version = query.getColumn(2).getString();
+      record.trace_id = query.getColumn(3).getString();
+      record.advice_json = query.getColumn(4).getString();
+      record.created_ms = query.getColumn(5).getInt64();
+      advice = std::move(record);
+    }
+    return Status::Ok();
+  });
+  if (!status.ok()) {
+    return status;
+  }
+  return advice;
 }
 
 Result<std::vector<WriteRecord>> SqliteStore::ClaimWrites(const std::string& owner, int max,

@@ -68,6 +68,7 @@ class SqliteStore final : public Store {
   Result<std::vector<DecisionRecord>> DecisionsForTicket(const std::string& ticket_id) override;
   Status UpdateDecisionOutcome(int64_t decision_id, const std::string& outcome,
                                const std::string& reason, const AuditEntry& audit) override;
+  Result<std::optional<AdviceRecord>> LatestAdvice(const std::string& ticket_id) override;
 
   Result<std::vector<WriteRecord>> ClaimWrites(const std::string& owner, int max, int64_t lease_ms,
                                                int64_t now_ms) override;

@@ -2,9 +2,9 @@
 // SQLite (WAL, the default, one node) and PostgreSQL (several nodes sharing one database).
 //
 // What it holds: the inbox of received events collapsed into jobs, job leases, triage decisions
-// (with pending approvals), planned helpdesk writes, override memory, polling cursors and the
-// hash-chained audit trail (audit.h). One contract test suite (store_contract_test.cc) runs on
-// both backends; label `pg` for PostgreSQL.
+// (with pending approvals) and advice, planned helpdesk writes, override memory, polling cursors
+// and the hash-chained audit trail (audit.h). One contract test suite (store_contract_test.cc) runs
+// on both backends; label `pg` for PostgreSQL.
 //
 // Durability: every mutating call commits before it returns, with the backend's full durability
 // (SQLite synchronous=FULL, PostgreSQL synchronous_commit on), so a returned call survives a
@@ -84,6 +84,21 @@ struct DecisionRecord {
   int64_t updated_ms = 0;
 };
 
+// What the engine advises for one ticket version besides field values: KB articles, similar
+// tickets, assignee suggestions and a summary, as one JSON object (engine/advice.h documents
+// its shape). The approval card and `autotriage suggest` read it back.
+// advice_json is stored as text, byte for byte: it must be well-formed UTF-8 without NUL bytes
+// (PostgreSQL TEXT refuses anything else; both backends answer kInvalidArgument), which every
+// JSON serialiser produces. The store does not parse it.
+struct AdviceRecord {
+  int64_t id = 0;  // assigned by the store
+  std::string ticket_id;
+  std::string ticket_version;  // as DecisionRecord::ticket_version
+  std::string trace_id;
+  std::string advice_json;
+  int64_t created_ms = 0;  // 0: the commit's now_ms
+};
+
 // A planned helpdesk write: the autofill (or approved) decisions of one ticket version, applied
 // in one UpdateFields call plus one private note carrying the marker "[autotriage:<key>]".
 enum class WriteState {
@@ -121,6 +136,10 @@ struct TriageCommit {
   std::vector<DecisionRecord> decisions;
   std::optional<WriteRecord> write;  // present when some decision is autofill
   std::vector<AuditEntry> audit;     // appended in order after the decisions
+  // Stored with the decisions. Every commit adds a row, also for a ticket_id + ticket_version
+  // that already has advice (a ticket seen by webhook and poller): history is kept, and
+  // LatestAdvice returns the newest.
+  std::optional<AdviceRecord> advice;
 };
 
 // A value a human changed away from: never re-applied to that ticket.
@@ -168,10 +187,11 @@ class Store {
   // died), for `lease_ms`. Claiming increments attempts. `owner` names the worker for diagnostics.
   virtual Result<std::vector<Job>> ClaimJobs(const std::string& owner, int max, int64_t lease_ms,
                                              int64_t now_ms) = 0;
-  // Finishes a job: stores decisions, the planned write and audit entries and marks the job done,
-  // in one transaction. kFailedPrecondition when the job is not running (done, failed, or given
-  // back), so a job taken over after its lease expired is committed once only; kNotFound for an
-  // unknown job.
+  // Finishes a job: stores decisions, the planned write, the advice and audit entries and marks
+  // the job done, in one transaction. kFailedPrecondition when the job is not running (done,
+  // failed, or given back), so a job taken over after its lease expired is committed once only;
+  // kNotFound for an unknown job; kInvalidArgument for advice without a ticket id or JSON, or
+  // whose JSON is not storable text (see AdviceRecord), with nothing stored.
   virtual Status CommitTriage(const TriageCommit& commit, int64_t now_ms) = 0;
   // Gives the job back for a retry at `retry_at_ms` (state pending) or, when `give_up`, marks it
   // failed. The error is kept on the job and appended to the audit trail.
@@ -187,6 +207,10 @@ class Store {
   // Changes a decision's outcome (e.g. pending -> superseded) and appends the audit entry.
   virtual Status UpdateDecisionOutcome(int64_t decision_id, const std::string& outcome,
                                        const std::string& reason, const AuditEntry& audit) = 0;
+
+  // The newest advice (highest id) of a ticket, whatever its version; nullopt when the ticket
+  // has none. kInvalidArgument for an empty ticket id.
+  virtual Result<std::optional<AdviceRecord>> LatestAdvice(const std::string& ticket_id) = 0;
 
   // --- writes (dispatcher) ---
   // Claims up to `max` planned writes and in-flight writes whose lease expired, marking them

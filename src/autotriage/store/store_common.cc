@@ -266,6 +266,9 @@ Status ValidateCommit(const TriageCommit& commit) {
   if (commit.job_id <= 0) {
     return InvalidArgument("triage commit without a job id");
   }
+  if (commit.advice) {
+    AUTOTRIAGE_RETURN_IF_ERROR(ValidateAdvice(*commit.advice));
+  }
   if (!commit.write) {
     return Status::Ok();
   }

@@ -117,10 +117,13 @@ using ::testing::HasSubstr;
 
 TEST_P(StoreContractTest, ReportsBackendAndSchemaVersion) {
   EXPECT_EQ(store_->backend(), GetParam().name);
-  EXPECT_EQ(store_->schema_version(), 1);
+  EXPECT_EQ(store_->schema_version(), 2);
   Result<int64_t> versions = db_->QueryInt("SELECT COUNT(*) FROM schema_migrations");
   ASSERT_TRUE(versions.ok()) << versions.status().ToString();
-  EXPECT_EQ(*versions, 1);
+  EXPECT_EQ(*versions, 2);
+  Result<int64_t> newest = db_->QueryInt("SELECT MAX(version) FROM schema_migrations");
+  ASSERT_TRUE(newest.ok()) << newest.status().ToString();
+  EXPECT_EQ(*newest, 2);
 }
 
 TEST_P(StoreContractTest, ConcurrentOpenOnAFreshDatabaseMigratesOnce) {
@@ -147,7 +150,7 @@ TEST_P(StoreContractTest, ConcurrentOpenOnAFreshDatabaseMigratesOnce) {
   }
   Result<int64_t> versions = fresh->QueryInt("SELECT COUNT(*) FROM schema_migrations");
   ASSERT_TRUE(versions.ok()) << versions.status().ToString();
-  EXPECT_EQ(*versions, 1);
+  EXPECT_EQ(*versions, 2);
   Result<int64_t> cursors = fresh->QueryInt("SELECT COUNT(*) FROM cursors");
   ASSERT_TRUE(cursors.ok());
   EXPECT_EQ(*cursors, kThreads);

@@ -17,7 +17,8 @@ namespace autotriage {
 
 // The schema this build writes. A database whose schema_migrations holds a higher version was
 // written by a newer autotriage and is refused.
-inline constexpr int kStoreSchemaVersion = 1;
+// 1: jobs, events, decisions, writes, overrides, cursors, audit. 2: advice.
+inline constexpr int kStoreSchemaVersion = 2;
 
 // Column lists both backends select, in the order their row readers expect.
 inline constexpr char kJobColumns[] =
@@ -28,6 +29,8 @@ inline constexpr char kDecisionColumns[] =
 inline constexpr char kWriteColumns[] =
     "id, idempotency_key, trace_id, ticket_id, ticket_version, updates_json, note, decision_ids, "
     "state, attempts, last_error, created_ms, updated_ms";
+inline constexpr char kAdviceColumns[] =
+    "id, ticket_id, ticket_version, trace_id, advice_json, created_ms";
 inline constexpr char kAuditColumns[] =
     "seq, time_ms, kind, trace_id, ticket_id, model_version, input_hash, detail, prev_hash, hash";
 
@@ -50,8 +53,15 @@ std::vector<size_t> FirstEventOfKey(const std::vector<InboxEvent>& events);
 AuditEntry EventReceivedAudit(const InboxEvent& event, int64_t job_id, bool new_job);
 
 // kInvalidArgument for a commit the store cannot take (no job id, a write without key, decision
-// positions out of range).
+// positions out of range, advice ValidateAdvice refuses).
 Status ValidateCommit(const TriageCommit& commit);
+// kInvalidArgument for advice without a ticket id or JSON, or whose JSON is not text both
+// backends keep byte for byte (ill-formed UTF-8 or a NUL byte: PostgreSQL TEXT refuses those,
+// so SQLite refuses them too and the backends agree). store_advice.cc.
+Status ValidateAdvice(const AdviceRecord& advice);
+// True when `text` is well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing
+// above U+10FFFF) without NUL bytes.
+bool IsStorableText(std::string_view text);
 // The decision ids a commit's write carries, given the ids assigned to commit.decisions.
 std::vector<int64_t> WriteDecisionIds(const TriageCommit& commit,
                                       const std::vector<int64_t>& assigned_ids);

@@ -109,5 +109,50 @@ TEST(PostgresStoreTest, RejectsAnEmptyUrlOrPool) {
   EXPECT_EQ(OpenStore(config).status().code(), StatusCode::kInvalidArgument);
 }
 
+// What both backends can keep as TEXT: exactly well-formed UTF-8 without NUL (PostgreSQL's rule).
+TEST(IsStorableTextTest, AcceptsWellFormedUtf8AtTheEdgesOfEachLength) {
+  EXPECT_TRUE(IsStorableText(""));
+  EXPECT_TRUE(IsStorableText("plain {\"json\": 1}\n"));
+  EXPECT_TRUE(IsStorableText("\x7F"));              // DEL, the last one-byte character
+  EXPECT_TRUE(IsStorableText("\xC2\x80"));          // U+0080
+  EXPECT_TRUE(IsStorableText("\xDF\xBF"));          // U+07FF
+  EXPECT_TRUE(IsStorableText("\xE0\xA0\x80"));      // U+0800
+  EXPECT_TRUE(IsStorableText("\xED\x9F\xBF"));      // U+D7FF, just below the surrogates
+  EXPECT_TRUE(IsStorableText("\xEE\x80\x80"));      // U+E000, just above them
+  EXPECT_TRUE(IsStorableText("\xEF\xBF\xBF"));      // U+FFFF
+  EXPECT_TRUE(IsStorableText("\xF0\x90\x80\x80"));  // U+10000
+  EXPECT_TRUE(IsStorableText("\xF4\x8F\xBF\xBF"));  // U+10FFFF, the last code point
+}
+
+TEST(IsStorableTextTest, RefusesNulAndEveryIllFormedSequence) {
+  EXPECT_FALSE(IsStorableText(std::string_view("a\0b", 3)));
+  EXPECT_FALSE(IsStorableText("\x80"));              // a continuation byte without a lead
+  EXPECT_FALSE(IsStorableText("\xC0\x80"));          // overlong NUL
+  EXPECT_FALSE(IsStorableText("\xC1\xBF"));          // overlong
+  EXPECT_FALSE(IsStorableText("\xE0\x9F\xBF"));      // overlong three-byte form
+  EXPECT_FALSE(IsStorableText("\xED\xA0\x80"));      // surrogate U+D800
+  EXPECT_FALSE(IsStorableText("\xED\xBF\xBF"));      // surrogate U+DFFF
+  EXPECT_FALSE(IsStorableText("\xF0\x8F\xBF\xBF"));  // overlong four-byte form
+  EXPECT_FALSE(IsStorableText("\xF4\x90\x80\x80"));  // above U+10FFFF
+  EXPECT_FALSE(IsStorableText("\xF5\x80\x80\x80"));  // no such lead byte
+  EXPECT_FALSE(IsStorableText("\xFF"));
+  EXPECT_FALSE(IsStorableText("ok \xE2\x82"));    // cut off at the end
+  EXPECT_FALSE(IsStorableText("\xE2\x28\xA1"));   // bad continuation byte
+  EXPECT_FALSE(IsStorableText("\xF0\x9F\x98("));  // bad last continuation byte
+}
+
+TEST(ValidateCommitTest, RefusesAdviceWithoutTicketOrJson) {
+  TriageCommit commit;
+  commit.job_id = 1;
+  EXPECT_TRUE(ValidateCommit(commit).ok());
+  commit.advice = AdviceRecord{};
+  commit.advice->advice_json = "{}";
+  EXPECT_THAT(ValidateCommit(commit).message(), HasSubstr("ticket id"));
+  commit.advice->ticket_id = "7";
+  EXPECT_TRUE(ValidateCommit(commit).ok());
+  commit.advice->advice_json.clear();
+  EXPECT_THAT(ValidateCommit(commit).message(), HasSubstr("ticket 7 has no JSON"));
+}
+
 }  // namespace
 }  // namespace autotriage

@@ -10,6 +10,10 @@
 
 namespace autotriage {
 
+// The `knowledge:` and `routing:` sections (schema_knowledge.cc).
+const SectionSpec<KnowledgeOptions>& KnowledgeSpec();
+const SectionSpec<AssignmentOptions>& AssignmentSpec();
+
 // The spec of the whole file (top-level sections).
 const SectionSpec<Config>& ConfigSpec();
 

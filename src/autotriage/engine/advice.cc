@@ -1,0 +1,119 @@
+#include "autotriage/engine/advice.h"
+
+#include <nlohmann/json.hpp>
+#include <utility>
+
+#include "autotriage/knowledge/summary.h"
+#include "autotriage/text/normalize.h"
+
+namespace autotriage {
+namespace {
+
+using Json = nlohmann::json;
+
+// The text searched for articles and similar tickets: subject and first message as plain text,
+// without quoted replies and signatures (they talk about earlier tickets).
+std::string SearchText(const Ticket& ticket) {
+  std::string body = StripQuotedAndSignature(HtmlToText(ticket.description_html));
+  return ticket.subject + "\n" + body;
+}
+
+}  // namespace
+
+Advisor::Advisor(AdvisorSources sources)
+    : sources_(std::make_shared<const AdvisorSources>(std::move(sources))) {}
+
+void Advisor::Replace(AdvisorSources sources) {
+  auto next = std::make_shared<const AdvisorSources>(std::move(sources));
+  std::lock_guard<std::mutex> lock(mutex_);
+  sources_ = std::move(next);
+}
+
+std::shared_ptr<const AdvisorSources> Advisor::Snapshot() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return sources_;
+}
+
+TicketAdvice Advisor::Advise(const Ticket& ticket, const AdviceQuery& query) const {
+  const std::shared_ptr<const AdvisorSources> sources = Snapshot();
+  TicketAdvice advice;
+  advice.query = query;
+  advice.notes = sources->load_notes;
+  const std::string text = SearchText(ticket);
+  if (sources->kb != nullptr && sources->kb_results > 0) {
+    Result<std::vector<KbHit>> hits = sources->kb->Search(text, sources->kb_results);
+    if (hits.ok()) {
+      advice.articles = std::move(*hits);
+    } else {
+      advice.notes.push_back("KB search failed: " + hits.status().message());
+    }
+  }
+  if (sources->similar != nullptr && sources->similar_results > 0) {
+    advice.similar =
+        sources->similar->Find(text, sources->similar_results, query.group, query.group_confidence);
+  }
+  if (sources->routing != nullptr) {
+    Workload workload;
+    if (sources->workload) {
+      workload = sources->workload();
+    } else {
+      workload.error = "not loaded";
+    }
+    AssigneeQuery routing_query;
+    routing_query.group = query.group;
+    routing_query.category = query.category;
+    routing_query.language = ticket.language;
+    routing_query.now = query.now;
+    advice.assignees = sources->routing->Suggest(routing_query, workload, 2);
+  }
+  advice.summary = SummarizeTicket(ticket);
+  return advice;
+}
+
+bool Advisor::ArticleExists(const std::string& id) const {
+  const std::shared_ptr<const AdvisorSources> sources = Snapshot();
+  if (sources->kb == nullptr) {
+    return false;
+  }
+  Result<bool> found = sources->kb->Contains(id);
+  return found.ok() && *found;
+}
+
+std::string AdviceJson(const TicketAdvice& advice) {
+  Json articles = Json::array();
+  for (const KbHit& hit : advice.articles) {
+    articles.push_back({{"id", hit.id},
+                        {"title", hit.title},
+                        {"url", hit.url},
+                        {"snippet", hit.snippet},
+                        {"score", hit.score}});
+  }
+  Json similar = Json::array();
+  for (const SimilarHit& hit : advice.similar) {
+    similar.push_back({{"id", hit.id},
+                       {"subject", hit.subject},
+                       {"label", hit.label},
+                       {"resolution", hit.resolution},
+                       {"score", hit.score}});
+  }
+  Json assignees = Json::array();
+  for (const AssigneeSuggestion& s : advice.assignees) {
+    assignees.push_back({{"agent_id", s.agent_id},
+                         {"name", s.name},
+                         {"email", s.email},
+                         {"score", s.score},
+                         {"reason", s.reason}});
+  }
+  Json json = {{"articles", articles},
+               {"similar", similar},
+               {"assignees", assignees},
+               {"summary", advice.summary},
+               {"notes", advice.notes},
+               {"query",
+                {{"group", advice.query.group},
+                 {"group_confidence", advice.query.group_confidence},
+                 {"category", advice.query.category}}}};
+  return json.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+}  // namespace autotriage

@@ -1,0 +1,159 @@
+// SQLite backend: the schema and its versioned migrations (MigrateSqlite, sqlite_store.h).
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <iterator>
+#include <string>
+
+#include "autotriage/store/sqlite_store.h"
+#include "autotriage/store/store_internal.h"
+
+namespace autotriage {
+namespace {
+
+// Migration n (1-based) is kSqliteMigrations[n - 1]. Append only; never edit a shipped one.
+constexpr const char* kSqliteMigrations[] = {
+    R"sql(
+CREATE TABLE jobs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  ticket_id TEXT NOT NULL,
+  version TEXT NOT NULL,
+  source TEXT NOT NULL,
+  trace_id TEXT NOT NULL,
+  state TEXT NOT NULL,
+  lease_owner TEXT NOT NULL DEFAULT '',
+  lease_until_ms INTEGER NOT NULL DEFAULT 0,
+  available_at_ms INTEGER NOT NULL DEFAULT 0,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  event_count INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL,
+  UNIQUE (ticket_id, version)
+);
+-- One index serves both claim paths (pending by available_at_ms, running by lease); every
+-- index costs pages in each group commit, so there are as few as the queries need.
+CREATE INDEX jobs_claim ON jobs (state, available_at_ms, id);
+CREATE TABLE events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  job_id INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  ticket_id TEXT NOT NULL,
+  version TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  trace_id TEXT NOT NULL,
+  received_ms INTEGER NOT NULL
+);
+CREATE TABLE decisions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  job_id INTEGER NOT NULL,
+  trace_id TEXT NOT NULL,
+  ticket_id TEXT NOT NULL,
+  ticket_version TEXT NOT NULL,
+  queue TEXT NOT NULL,
+  field TEXT NOT NULL,
+  old_value TEXT NOT NULL,
+  new_value TEXT NOT NULL,
+  confidence REAL NOT NULL,
+  margin REAL NOT NULL,
+  mode TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  explanation TEXT NOT NULL,
+  model_version TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL
+);
+CREATE INDEX decisions_ticket ON decisions (ticket_id, id);
+CREATE INDEX decisions_outcome ON decisions (outcome, id);
+CREATE TABLE writes (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  job_id INTEGER NOT NULL,
+  trace_id TEXT NOT NULL,
+  ticket_id TEXT NOT NULL,
+  ticket_version TEXT NOT NULL,
+  updates_json TEXT NOT NULL,
+  note TEXT NOT NULL,
+  decision_ids TEXT NOT NULL,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '',
+  lease_owner TEXT NOT NULL DEFAULT '',
+  lease_until_ms INTEGER NOT NULL DEFAULT 0,
+  available_at_ms INTEGER NOT NULL DEFAULT 0,
+  created_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL
+);
+CREATE INDEX writes_pending ON writes (state, available_at_ms, id);
+CREATE INDEX writes_ticket ON writes (ticket_id, id);
+CREATE TABLE overrides (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  ticket_id TEXT NOT NULL,
+  field TEXT NOT NULL,
+  rejected_value TEXT NOT NULL,
+  human_value TEXT NOT NULL,
+  created_ms INTEGER NOT NULL
+);
+CREATE INDEX overrides_ticket ON overrides (ticket_id, id);
+CREATE TABLE cursors (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  updated_ms INTEGER NOT NULL
+);
+CREATE TABLE audit (
+  seq INTEGER PRIMARY KEY,
+  time_ms INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  trace_id TEXT NOT NULL,
+  ticket_id TEXT NOT NULL,
+  model_version TEXT NOT NULL,
+  input_hash TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+)sql",
+    // 2: the engine's advice per triaged ticket version (store.h AdviceRecord), read back
+    // newest first per ticket.
+    R"sql(
+CREATE TABLE advice (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  job_id INTEGER NOT NULL,
+  ticket_id TEXT NOT NULL,
+  ticket_version TEXT NOT NULL,
+  trace_id TEXT NOT NULL,
+  advice_json TEXT NOT NULL,
+  created_ms INTEGER NOT NULL
+);
+CREATE INDEX advice_ticket ON advice (ticket_id, id);
+)sql",
+};
+static_assert(std::size(kSqliteMigrations) == kStoreSchemaVersion);
+
+}  // namespace
+
+Status MigrateSqlite(SQLite::Database& db) {
+  SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+  db.exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+      "applied_ms INTEGER NOT NULL)");
+  const int64_t current =
+      db.execAndGet("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").getInt64();
+  if (current > kStoreSchemaVersion) {
+    return FailedPrecondition("the database has schema version " + std::to_string(current) +
+                              ", newer than this autotriage supports (" +
+                              std::to_string(kStoreSchemaVersion) + "); upgrade autotriage");
+  }
+  for (int64_t version = current + 1; version <= kStoreSchemaVersion; ++version) {
+    db.exec(kSqliteMigrations[version - 1]);
+    SQLite::Statement insert(db,
+                             "INSERT INTO schema_migrations (version, applied_ms) VALUES (?, ?)");
+    insert.bind(1, version);
+    insert.bind(2, TimeOrNow(0));
+    insert.exec();
+  }
+  transaction.commit();
+  return Status::Ok();
+}
+
+}  // namespace autotriage
