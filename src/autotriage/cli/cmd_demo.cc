@@ -9,6 +9,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -17,6 +18,7 @@
 #include <optional>
 #include <thread>
 
+#include "autotriage/auth/users.h"
 #include "autotriage/cli/commands.h"
 #include "autotriage/cli/common.h"
 #include "autotriage/cli/demo_model.h"
@@ -141,6 +143,45 @@ bool WaitUntilQuiet(const SandboxServer& sandbox, Engine& engine) {
   return false;
 }
 
+// The dashboard's address and how to sign in. There is no default password: with
+// AUTOTRIAGE_DEMO_PASSWORD set (12+ characters) the demo creates demo-admin, demo-approver and
+// demo-viewer with it (for scripted walk-throughs and browser tests; the password is never
+// printed); otherwise it prints the one-time link that creates the first admin.
+void PrintDemoDashboard(DashboardParts& dashboard, Store& store, const std::string& engine_url) {
+  std::printf("Dashboard: %s/  (REST API %s/api/v1/, OpenAPI %s/api/v1/openapi.json)\n",
+              engine_url.c_str(), engine_url.c_str(), engine_url.c_str());
+  const char* password = std::getenv("AUTOTRIAGE_DEMO_PASSWORD");
+  if (password != nullptr && *password != '\0') {
+    const int64_t now = static_cast<int64_t>(std::time(nullptr)) * 1000;
+    for (const auto& [name, role] : {std::pair<const char*, Role>{"demo-admin", Role::kAdmin},
+                                     {"demo-approver", Role::kApprover},
+                                     {"demo-viewer", Role::kViewer}}) {
+      NewUser user;
+      user.name = name;
+      user.role = role;
+      user.password = password;
+      Result<int64_t> created = CreateUser(store, user, "demo", now);
+      if (!created.ok() && created.status().code() != StatusCode::kAlreadyExists) {
+        std::printf("  cannot create %s: %s\n", name, created.status().message().c_str());
+      }
+    }
+    std::printf(
+        "  sign in as demo-admin, demo-approver or demo-viewer with the password in "
+        "AUTOTRIAGE_DEMO_PASSWORD\n");
+    return;
+  }
+  Result<std::string> link = DashboardSetupLink(dashboard, engine_url);
+  if (!link.ok()) {
+    std::printf("  (no set-up link: %s)\n", link.status().message().c_str());
+  } else if (!link->empty()) {
+    std::printf(
+        "  create the first admin once through %s\n"
+        "  (or set AUTOTRIAGE_DEMO_PASSWORD to get demo-admin / demo-approver / "
+        "demo-viewer)\n",
+        link->c_str());
+  }
+}
+
 #define DEMO_CHECK(expr)                        \
   do {                                          \
     ::autotriage::Status demo_status_ = (expr); \
@@ -230,6 +271,9 @@ int RunDemo(const DemoArgs& args) {
   EngineDeps deps;
   deps.config = *config;
   deps.store = store;
+  ApprovalParts approvals = MakeApprovalParts(*config, store, *helpdesk->helpdesk);
+  deps.policy = approvals.policy;
+  deps.approvals = approvals.approvals;
   deps.helpdesk = helpdesk->helpdesk;
   deps.bundle = bundle;
   deps.http = helpdesk->http;
@@ -243,6 +287,9 @@ int RunDemo(const DemoArgs& args) {
   deps.advisor = knowledge.advisor;
   deps.knowledge = knowledge.loader;
   deps.knowledge_loaded = true;
+  // The dashboard on the engine's port; declared before the engine, so it outlives its server.
+  Result<std::shared_ptr<DashboardParts>> dashboard = AttachDashboard(*config, bundle, &deps);
+  DEMO_CHECK(dashboard.status());
   std::printf(
       "   knowledge: %lld KB articles indexed, %lld resolved tickets as history, %lld agents\n",
       static_cast<long long>(knowledge_report.kb_documents),
@@ -354,10 +401,10 @@ int RunDemo(const DemoArgs& args) {
       "  autotriage backtest --model %s ...       readiness per queue and field\n",
       config_path.c_str(), config_path.c_str(), config_path.c_str(), model_path.c_str());
   if (args.keep_running) {
-    std::printf(
-        "\nThe engine keeps running: %s/metrics, %s/readyz, sandbox %s/_sandbox/writes\n"
-        "Press Ctrl+C to stop.\n",
-        engine_url.c_str(), engine_url.c_str(), sandbox.base_url().c_str());
+    std::printf("\nThe engine keeps running: %s/metrics, %s/readyz, sandbox %s/_sandbox/writes\n",
+                engine_url.c_str(), engine_url.c_str(), sandbox.base_url().c_str());
+    PrintDemoDashboard(**dashboard, *store, engine_url);
+    std::printf("Press Ctrl+C to stop.\n");
     std::fflush(stdout);
     int signal_number = 0;
     sigwait(&stop_signals, &signal_number);

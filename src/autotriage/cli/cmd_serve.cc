@@ -29,6 +29,8 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
 // Everything an engine runs on, kept alive together (the sandbox must outlive the engine).
 struct EngineParts {
   HelpdeskConnection helpdesk;
+  ApprovalParts approvals;
+  std::shared_ptr<DashboardParts> dashboard;  // serve only; outlives the engine's server
   std::unique_ptr<Engine> engine;
 };
 
@@ -60,6 +62,9 @@ Result<EngineParts> BuildEngine(const ServeArgs& args,
   EngineDeps deps;
   deps.config = *config;
   deps.store = std::move(*store);
+  parts.approvals = MakeApprovalParts(*config, deps.store, *parts.helpdesk.helpdesk);
+  deps.policy = parts.approvals.policy;
+  deps.approvals = parts.approvals.approvals;
   deps.helpdesk = parts.helpdesk.helpdesk;
   deps.http = parts.helpdesk.http;
   deps.bundle = *bundle;
@@ -67,6 +72,13 @@ Result<EngineParts> BuildEngine(const ServeArgs& args,
   KnowledgeParts knowledge = MakeKnowledgeParts(*config, parts.helpdesk.helpdesk);
   deps.advisor = knowledge.advisor;
   deps.knowledge = knowledge.loader;
+  if (!args.once) {
+    Result<std::shared_ptr<DashboardParts>> dashboard = AttachDashboard(*config, *bundle, &deps);
+    if (!dashboard.ok()) {
+      return dashboard.status();
+    }
+    parts.dashboard = std::move(*dashboard);
+  }
   Result<std::unique_ptr<Engine>> engine = Engine::Create(std::move(deps));
   if (!engine.ok()) {
     return engine.status();
@@ -105,11 +117,23 @@ int RunServe(const ServeArgs& args) {
   const double ready_seconds = SecondsSince(start);
   const std::string base =
       "http://" + config.server.listen_address + ":" + std::to_string(engine.port());
+  // No user yet: the one-time link through which the first admin is created (never a default
+  // password).
+  Result<std::string> setup_link = DashboardSetupLink(
+      *parts->dashboard, config.server.public_url.empty() ? base : config.server.public_url);
+  if (!setup_link.ok()) {
+    PrintError(setup_link.status().WithContext("making the dashboard's set-up link"));
+  }
+  const std::string setup_url = setup_link.ok() ? *setup_link : "";
   if (args.json) {
     nlohmann::json line = {{"port", engine.port()},
                            {"url", base},
+                           {"dashboard_url", base + "/"},
                            {"ready_seconds", ready_seconds},
                            {"store", std::string(ToString(config.store.backend))}};
+    if (!setup_url.empty()) {
+      line["setup_url"] = setup_url;
+    }
     if (parts->helpdesk.sandbox) {
       line["sandbox_url"] = parts->helpdesk.sandbox->base_url();
     }
@@ -121,6 +145,14 @@ int RunServe(const ServeArgs& args) {
                 base.c_str());
     std::printf("  health:   %s/healthz  %s/readyz  metrics: %s/metrics\n", base.c_str(),
                 base.c_str(), base.c_str());
+    std::printf("  dashboard: %s/  REST API: %s/api/v1/ (OpenAPI: %s/api/v1/openapi.json)\n",
+                base.c_str(), base.c_str(), base.c_str());
+    if (!setup_url.empty()) {
+      std::printf(
+          "  no dashboard user yet: create the first admin once through\n    %s\n"
+          "  (valid 24 h; or add users with `autotriage users add`)\n",
+          setup_url.c_str());
+    }
     if (parts->helpdesk.sandbox) {
       std::printf("  helpdesk: built-in sandbox at %s\n",
                   parts->helpdesk.sandbox->base_url().c_str());

@@ -27,5 +27,6 @@ void AddAuditCommand(CLI::App& app, int* exit_code);
 void AddApprovalsCommand(CLI::App& app, int* exit_code);
 void AddSuggestCommand(CLI::App& app, int* exit_code);
 void AddKbCommand(CLI::App& app, int* exit_code);
+void AddUsersCommand(CLI::App& app, int* exit_code);
 
 }  // namespace autotriage

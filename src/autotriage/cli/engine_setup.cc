@@ -1,5 +1,6 @@
 #include "autotriage/cli/engine_setup.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -8,6 +9,7 @@
 
 #include "autotriage/config/loader.h"
 #include "autotriage/connectors/factory.h"
+#include "autotriage/core/ids.h"
 
 namespace autotriage {
 namespace {
@@ -169,6 +171,130 @@ KnowledgeParts MakeKnowledgeParts(const Config& config, std::shared_ptr<Helpdesk
   parts.advisor = std::make_shared<Advisor>(std::move(empty));
   parts.loader = std::make_shared<KnowledgeLoader>(config, std::move(helpdesk));
   return parts;
+}
+
+ApprovalParts MakeApprovalParts(const Config& config, std::shared_ptr<Store> store,
+                                const Helpdesk& helpdesk) {
+  ApprovalParts parts;
+  parts.policy = std::make_shared<PolicyHolder>(config.policy);
+  std::unique_ptr<ApprovalService> service = ApprovalService::Create(
+      store.get(), parts.policy.get(), config.approvals, helpdesk.capabilities().html_notes,
+      config.server.public_url, nullptr, config.engine.post_notes);
+  // The deleter holds the store and the holder, so they outlive the service.
+  parts.approvals = std::shared_ptr<ApprovalService>(
+      service.release(), [store, policy = parts.policy](ApprovalService* s) { delete s; });
+  return parts;
+}
+
+namespace {
+
+// The models page: the bundle the engine serves, identified as its decisions are.
+std::vector<ModelInfo> DescribeBundle(const ModelBundle& bundle) {
+  ModelInfo model;
+  model.version = "m-" + ToHex64(Fnv1a64(bundle.DescribeJson())).substr(0, 12);
+  model.created_at = bundle.metadata().created_at;
+  model.training_data = bundle.metadata().training_data_name + " (" +
+                        std::to_string(bundle.metadata().training_data_examples) + " examples)";
+  model.active = true;
+  for (const std::string& field : bundle.fields()) {
+    const Head* head = bundle.head(field);
+    if (head == nullptr) {
+      continue;
+    }
+    const HeadInfo& info = head->info();
+    ModelFieldInfo entry;
+    entry.field = field;
+    entry.labels = static_cast<int64_t>(info.labels.size());
+    entry.training_examples = info.training_examples;
+    entry.metrics = {{"accuracy", info.validation_accuracy},
+                     {"macro_f1", info.validation_macro_f1},
+                     {"coverage", info.validation_coverage},
+                     {"ece", info.validation_ece}};
+    model.fields.push_back(std::move(entry));
+  }
+  return {model};
+}
+
+std::string DashboardBaseUrl(const Config& config) {
+  if (!config.server.public_url.empty()) {
+    return config.server.public_url;
+  }
+  return "http://" + config.server.listen_address + ":" + std::to_string(config.server.port);
+}
+
+}  // namespace
+
+Result<std::shared_ptr<DashboardParts>> AttachDashboard(const Config& config,
+                                                        std::shared_ptr<const ModelBundle> bundle,
+                                                        EngineDeps* deps) {
+  auto parts = std::make_shared<DashboardParts>();
+  AuthOptions auth_options;
+  auth_options.secure_cookie = config.server.public_url.rfind("https://", 0) == 0;
+  parts->auth = Authenticator::Create(deps->store.get(), auth_options);
+  const SlackOptions& slack = config.slack;
+  if (slack.enabled) {
+    if (slack.bot_token.empty() && slack.webhook_url.empty()) {
+      return InvalidArgument("slack.enabled needs slack.bot_token or slack.webhook_url");
+    }
+    if (slack.signing_secret.empty()) {
+      return InvalidArgument(
+          "slack.enabled needs slack.signing_secret (Slack's button callbacks are verified "
+          "with it)");
+    }
+    parts->slack_http = NewCurlHttpClient(HttpClientOptions{});
+    parts->slack = SlackClient::Create(slack, parts->slack_http.get());
+    SlackNotifierOptions notifier;
+    notifier.public_url = DashboardBaseUrl(config);
+    if (deps->log) {
+      auto log = deps->log;
+      notifier.log = [log](const std::string& line) {
+        log(nlohmann::json{{"level", "warn"}, {"msg", "slack: " + line}}.dump());
+      };
+    }
+    parts->notifier = SlackNotifier::Create(deps->store.get(), deps->approvals.get(),
+                                            parts->slack.get(), notifier);
+  }
+  DashboardDeps dashboard;
+  dashboard.store = deps->store.get();
+  dashboard.auth = parts->auth.get();
+  dashboard.approvals = deps->approvals.get();
+  dashboard.policy = config.policy;
+  for (const ModelHeadOptions& head : config.models.heads) {
+    dashboard.fields.push_back(head.field);
+  }
+  for (const std::string& field : config.policy.writable_fields) {
+    if (std::find(dashboard.fields.begin(), dashboard.fields.end(), field) ==
+        dashboard.fields.end()) {
+      dashboard.fields.push_back(field);
+    }
+  }
+  if (bundle != nullptr) {
+    dashboard.models = [bundle] { return DescribeBundle(*bundle); };
+  }
+  dashboard.public_url = DashboardBaseUrl(config);
+  if (slack.enabled) {
+    dashboard.slack_signing_secret = slack.signing_secret;
+    dashboard.slack_notifier = parts->notifier.get();
+  }
+  if (deps->log) {
+    auto log = deps->log;
+    dashboard.log = [log](const std::string& line) {
+      log(nlohmann::json{{"level", "warn"}, {"msg", "dashboard: " + line}}.dump());
+    };
+  }
+  // The routes hold raw pointers into `parts`; the lambda keeps them alive with the engine.
+  deps->register_routes = [parts, dashboard](HttpServer& server) {
+    RegisterDashboard(server, dashboard);
+  };
+  return parts;
+}
+
+Result<std::string> DashboardSetupLink(DashboardParts& parts, const std::string& base_url) {
+  Result<std::optional<std::string>> link = parts.auth->EnsureSetupLink(base_url);
+  if (!link.ok()) {
+    return link.status();
+  }
+  return link->value_or("");
 }
 
 }  // namespace autotriage

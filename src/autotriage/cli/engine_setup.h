@@ -13,14 +13,20 @@
 #include <memory>
 #include <string>
 
+#include "autotriage/auth/auth.h"
 #include "autotriage/config/config.h"
 #include "autotriage/connectors/helpdesk.h"
 #include "autotriage/connectors/http_client.h"
 #include "autotriage/core/status.h"
+#include "autotriage/dashboard/dashboard.h"
+#include "autotriage/dashboard/slack_notifier.h"
 #include "autotriage/engine/advice.h"
+#include "autotriage/engine/approvals.h"
+#include "autotriage/engine/engine.h"
 #include "autotriage/engine/knowledge_loader.h"
 #include "autotriage/ml/bundle.h"
 #include "autotriage/sandbox/sandbox.h"
+#include "autotriage/slack/slack.h"
 #include "autotriage/store/store.h"
 
 namespace autotriage {
@@ -58,5 +64,37 @@ struct KnowledgeParts {
   std::shared_ptr<KnowledgeLoader> loader;
 };
 KnowledgeParts MakeKnowledgeParts(const Config& config, std::shared_ptr<Helpdesk> helpdesk);
+
+// Human approvals for `serve`, `run --once` and `demo`: the policy holder the engine decides with
+// (config.policy with the run-time matrix cells; the engine loads them at start) and the approval
+// service over the same store and holder (config.approvals, engine.post_notes, server.public_url,
+// the helpdesk's note format). Pass both to EngineDeps; the dashboard, REST API and Slack use the
+// same service. The service keeps `store` alive.
+struct ApprovalParts {
+  std::shared_ptr<PolicyHolder> policy;
+  std::shared_ptr<ApprovalService> approvals;
+};
+ApprovalParts MakeApprovalParts(const Config& config, std::shared_ptr<Store> store,
+                                const Helpdesk& helpdesk);
+
+// The dashboard, REST API and Slack callback for `serve` and `demo` (docs/dashboard.md): an
+// Authenticator over the engine's store, with slack.enabled a Slack client and the card
+// notifier, and the routes, registered on the engine's HTTP server through
+// EngineDeps::register_routes. The engine's server calls into these parts: keep them alive
+// until the engine is destroyed.
+struct DashboardParts {
+  std::unique_ptr<Authenticator> auth;
+  std::unique_ptr<HttpClient> slack_http;
+  std::unique_ptr<SlackClient> slack;
+  std::unique_ptr<SlackNotifier> notifier;
+};
+// REQUIRES: deps->store and deps->approvals are set. Sets deps->register_routes.
+// kInvalidArgument when slack.enabled lacks a bot token or webhook URL, or a signing secret.
+Result<std::shared_ptr<DashboardParts>> AttachDashboard(const Config& config,
+                                                        std::shared_ptr<const ModelBundle> bundle,
+                                                        EngineDeps* deps);
+// While no user exists, a new one-time set-up link under `base_url` (an earlier one stops
+// working); "" once a user exists.
+Result<std::string> DashboardSetupLink(DashboardParts& parts, const std::string& base_url);
 
 }  // namespace autotriage

@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   autotriage::AddApprovalsCommand(app, &exit_code);
   autotriage::AddSuggestCommand(app, &exit_code);
   autotriage::AddKbCommand(app, &exit_code);
+  autotriage::AddUsersCommand(app, &exit_code);
 
   try {
     app.parse(argc, argv);

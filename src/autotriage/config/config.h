@@ -263,6 +263,36 @@ struct LogOptions {
   LogFormat format = LogFormat::kJson;
 };
 
+// Human approvals of suggestions (dashboard, REST API, Slack).
+struct ApprovalOptions {
+  // A pending proposal not decided within this many hours expires (nothing is written).
+  // 0: proposals never expire.
+  int expire_after_hours = 72;
+  // A pending proposal older than this many minutes is escalated once: flagged on the
+  // dashboard and, with Slack, re-announced in slack.escalation_channel. 0: no escalation.
+  int escalate_after_minutes = 240;
+};
+
+// Approval cards in Slack.
+struct SlackOptions {
+  bool enabled = false;
+  // Secret. Bot token (xoxb-...) for chat.postMessage / chat.update. Either this or webhook_url.
+  std::string bot_token;
+  // Secret. Incoming-webhook URL; cards are posted but updated only through the response_url
+  // Slack sends with each button press.
+  std::string webhook_url;
+  // Channel id (C...) the cards go to (Web API only; a webhook has its own channel).
+  std::string channel;
+  // Channel for escalations; empty = `channel`.
+  std::string escalation_channel;
+  // Secret. Verifies Slack's interactive callbacks (v0 HMAC-SHA256).
+  std::string signing_secret;
+  // Web API base URL (tests point it at the sandbox).
+  std::string api_base_url = "https://slack.com/api";
+  // Who may press the buttons: a Slack user id is mapped to an autotriage user
+  // (`autotriage users add NAME --slack-id U...`), whose role decides.
+};
+
 struct Config {
   HelpdeskOptions helpdesk;
   StoreOptions store;
@@ -273,6 +303,8 @@ struct Config {
   EngineOptions engine;
   KnowledgeOptions knowledge;
   AssignmentOptions routing;
+  ApprovalOptions approvals;
+  SlackOptions slack;
   LogOptions log;
 };
 

@@ -365,6 +365,8 @@ const SectionSpec<Config>& ConfigSpec() {
                                        SectionField("engine", &S::engine, EngineSpec()),
                                        SectionField("knowledge", &S::knowledge, KnowledgeSpec()),
                                        SectionField("routing", &S::routing, AssignmentSpec()),
+                                       SectionField("approvals", &S::approvals, ApprovalSpec()),
+                                       SectionField("slack", &S::slack, SlackSpec()),
                                        SectionField("log", &S::log, LogSpec()),
                                    },
                                    nullptr};

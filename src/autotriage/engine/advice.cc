@@ -116,4 +116,65 @@ std::string AdviceJson(const TicketAdvice& advice) {
   return json.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
+Result<TicketAdvice> ParseAdviceJson(const std::string& json) {
+  const Json parsed = Json::parse(json, nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_object()) {
+    return Corruption("stored advice is not a JSON object");
+  }
+  // nlohmann's typed getters throw on a type mismatch; the throw stays inside this function.
+  try {
+    auto text = [](const Json& object, const char* key) {
+      return object.contains(key) && !object[key].is_null() ? object[key].get<std::string>()
+                                                            : std::string();
+    };
+    auto number = [](const Json& object, const char* key) {
+      return object.contains(key) && !object[key].is_null() ? object[key].get<double>() : 0.0;
+    };
+    auto items = [&](const char* key) {
+      return parsed.contains(key) && parsed[key].is_array() ? parsed[key] : Json::array();
+    };
+    TicketAdvice advice;
+    for (const Json& a : items("articles")) {
+      KbHit hit;
+      hit.id = text(a, "id");
+      hit.title = text(a, "title");
+      hit.url = text(a, "url");
+      hit.snippet = text(a, "snippet");
+      hit.score = number(a, "score");
+      advice.articles.push_back(std::move(hit));
+    }
+    for (const Json& a : items("similar")) {
+      SimilarHit hit;
+      hit.id = text(a, "id");
+      hit.subject = text(a, "subject");
+      hit.label = text(a, "label");
+      hit.resolution = text(a, "resolution");
+      hit.score = number(a, "score");
+      advice.similar.push_back(std::move(hit));
+    }
+    for (const Json& a : items("assignees")) {
+      AssigneeSuggestion s;
+      s.agent_id = text(a, "agent_id");
+      s.name = text(a, "name");
+      s.email = text(a, "email");
+      s.score = number(a, "score");
+      s.reason = text(a, "reason");
+      advice.assignees.push_back(std::move(s));
+    }
+    advice.summary = text(parsed, "summary");
+    for (const Json& note : items("notes")) {
+      advice.notes.push_back(note.get<std::string>());
+    }
+    if (parsed.contains("query") && parsed["query"].is_object()) {
+      const Json& query = parsed["query"];
+      advice.query.group = text(query, "group");
+      advice.query.group_confidence = number(query, "group_confidence");
+      advice.query.category = text(query, "category");
+    }
+    return advice;
+  } catch (const Json::exception& e) {
+    return Corruption(std::string("stored advice has an unexpected shape: ") + e.what());
+  }
+}
+
 }  // namespace autotriage

@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "autotriage/core/status.h"
 #include "autotriage/core/ticket.h"
 #include "autotriage/knowledge/kb_index.h"
 #include "autotriage/knowledge/similar_tickets.h"
@@ -75,5 +76,9 @@ class Advisor {
 };
 
 std::string AdviceJson(const TicketAdvice& advice);
+// The inverse of AdviceJson, for notes built later from stored advice (approvals). Missing keys
+// stay empty; unknown keys (such as "note_draft") are ignored. kCorruption when `json` is not a
+// JSON object or a known key has the wrong type.
+Result<TicketAdvice> ParseAdviceJson(const std::string& json);
 
 }  // namespace autotriage

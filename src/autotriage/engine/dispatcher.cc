@@ -10,12 +10,17 @@
 //      - an earlier attempt of this write may have sent the PUT (attempts > 1), every planned
 //        value is there, the note is not and no other autotriage note is: our own PUT moved
 //        updated_at -> post the note only, then applied;
+//      - a write a human approved (its decisions are "approved" / "edited") whose fields all
+//        still hold the value they had when proposed (or already the approved one) -> go on
+//        with step 3: the proposal waited for a human, and meanwhile the engine's own autofill
+//        write of other fields (or a reply) moved updated_at without touching what was approved;
 //      - otherwise someone else changed the ticket -> superseded, nothing sent.
 //   3. Unchanged ticket: allow-list check, PUT of the fields not yet equal, then the note.
 // Failures: retryable errors put the write back (planned, retry at now + backoff) until
 // engine.max_attempts, then failed; other errors fail it at once. A note is never re-sent by the
 // HTTP client once it may have arrived, so an ambiguous note failure is resolved by step 1 on the
 // next attempt.
+#include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
 
@@ -62,6 +67,18 @@ bool HasText(const Ticket& ticket, const std::string& needle) {
     }
   }
   return false;
+}
+
+// Every planned field still holds the value it had when proposed, or already the planned one:
+// nobody changed what the write is about.
+bool FieldsAsProposed(const Ticket& ticket, const std::vector<PlannedUpdate>& updates) {
+  for (const PlannedUpdate& u : updates) {
+    const std::string current = FieldValue(ticket, u.field);
+    if (current != u.old_value && current != u.value) {
+      return false;
+    }
+  }
+  return true;
 }
 
 // An autotriage note other than this write's (another write of this ticket got there first).
@@ -125,23 +142,35 @@ WorkOutcome WriteDispatcher::Process(const WriteRecord& write, int64_t lease_dea
   if (version != write.ticket_version) {
     const bool own_partial_write =
         all_values && write.attempts > 1 && !HasOtherMarker(*ticket, marker);
+    bool approved_fields_untouched = false;
     if (!own_partial_write) {
+      auto approved = CarriesApprovedDecisions(write);
+      if (!approved.ok()) {
+        return Fail(write, approved.status());
+      }
+      approved_fields_untouched = *approved && FieldsAsProposed(*ticket, *updates);
+    }
+    if (!own_partial_write && !approved_fields_untouched) {
       Json detail = {{"reason", "the ticket changed after the prediction"},
                      {"planned_version", write.ticket_version},
                      {"current_version", version},
                      {"current", current}};
       return Finish(write, WriteState::kSuperseded, "", detail.dump());
     }
-    // Our PUT of an earlier attempt landed (and moved updated_at); the note did not.
-    if (!LeaseAllowsAWrite(lease_deadline_ms)) {
-      return AbandonAttempt(write);
+    if (own_partial_write) {
+      // Our PUT of an earlier attempt landed (and moved updated_at); the note did not.
+      if (!LeaseAllowsAWrite(lease_deadline_ms)) {
+        return AbandonAttempt(write);
+      }
+      auto note = context_->helpdesk->AddPrivateNote(write.ticket_id, NoteToPost(write));
+      if (!note.ok()) {
+        return Fail(write, note.status().WithContext("adding the note"),
+                    /*may_have_arrived=*/true);
+      }
+      return Finish(write, WriteState::kApplied, "",
+                    Json{{"recovered", true}, {"sent", {"note"}}, {"note_id", *note}}.dump());
     }
-    auto note = context_->helpdesk->AddPrivateNote(write.ticket_id, NoteToPost(write));
-    if (!note.ok()) {
-      return Fail(write, note.status().WithContext("adding the note"), /*may_have_arrived=*/true);
-    }
-    return Finish(write, WriteState::kApplied, "",
-                  Json{{"recovered", true}, {"sent", {"note"}}, {"note_id", *note}}.dump());
+    // An approved write on a ticket whose approved fields nobody touched: step 3.
   }
 
   std::vector<std::pair<std::string, std::string>> pairs;
@@ -154,7 +183,7 @@ WorkOutcome WriteDispatcher::Process(const WriteRecord& write, int64_t lease_dea
       diff[u.field] = {{"old", FieldValue(*ticket, u.field)}, {"new", u.value}};
     }
   }
-  if (Status allowed = context_->policy->CheckWrite(pairs); !allowed.ok()) {
+  if (Status allowed = context_->policy->current()->CheckWrite(pairs); !allowed.ok()) {
     return Finish(write, WriteState::kFailed, allowed.ToString(),
                   Json{{"error", allowed.ToString()}}.dump());
   }
@@ -184,6 +213,25 @@ WorkOutcome WriteDispatcher::Process(const WriteRecord& write, int64_t lease_dea
   }
   detail["sent"] = sent;
   return Finish(write, WriteState::kApplied, "", detail.dump());
+}
+
+Result<bool> WriteDispatcher::CarriesApprovedDecisions(const WriteRecord& write) const {
+  if (write.decision_ids.empty()) {
+    return false;
+  }
+  auto decisions = context_->store->DecisionsForTicket(write.ticket_id);
+  if (!decisions.ok()) {
+    return decisions.status();
+  }
+  for (const DecisionRecord& d : *decisions) {
+    const bool carried = std::find(write.decision_ids.begin(), write.decision_ids.end(), d.id) !=
+                         write.decision_ids.end();
+    if (carried &&
+        (d.outcome == approval_action::kApproved || d.outcome == approval_action::kEdited)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 bool WriteDispatcher::LeaseAllowsAWrite(int64_t lease_deadline_ms) const {

@@ -16,6 +16,8 @@ constexpr auto kStoreErrorPause = std::chrono::milliseconds(1000);
 constexpr int64_t kSchemaRefreshMs = 5 * 60 * 1000;
 constexpr int64_t kSchemaRetryMaxMs = 30 * 1000;
 constexpr auto kWaitIdleRecheck = std::chrono::milliseconds(20);
+// Approval expiry and escalation, and the pick-up of matrix cells another node set.
+constexpr int64_t kSweepIntervalMs = 60 * 1000;
 
 }  // namespace
 
@@ -30,7 +32,10 @@ EngineImpl::EngineImpl(EngineDeps deps) {
   knowledge_loaded_ = deps.knowledge_loaded;
   context_.log = std::make_unique<EngineLog>(std::move(deps.log), context_.config.log.level,
                                              context_.config.log.format);
-  context_.policy = std::make_unique<Policy>(context_.config.policy);
+  context_.policy = deps.policy != nullptr ? std::move(deps.policy)
+                                           : std::make_shared<PolicyHolder>(context_.config.policy);
+  context_.approvals = std::move(deps.approvals);
+  register_routes_ = std::move(deps.register_routes);
   TriageOptions triage_options;
   for (const auto& head : context_.config.models.heads) {
     triage_options.fields.push_back(head.field);
@@ -38,7 +43,8 @@ EngineImpl::EngineImpl(EngineDeps deps) {
   triage_options.post_notes = context_.config.engine.post_notes;
   triage_options.html_notes = context_.helpdesk->capabilities().html_notes;
   triage_options.dashboard_url = context_.config.server.public_url;
-  context_.triage = std::make_unique<Triage>(context_.bundle.get(), context_.policy.get(),
+  // No policy of its own: each ticket is triaged with the holder's current one (worker.cc).
+  context_.triage = std::make_unique<Triage>(context_.bundle.get(), nullptr,
                                              std::move(triage_options), context_.advisor.get());
   context_.schema = std::make_unique<SchemaCache>(context_.helpdesk.get(), kSchemaRefreshMs);
   context_.metrics = std::make_unique<EngineMetrics>(&context_.registry);
@@ -58,6 +64,10 @@ Status EngineImpl::Start() {
   started_ = true;
   const Config& config = context_.config;
   store_ok_ = context_.store->Stats().ok();
+  if (Status loaded = context_.policy->Reload(*context_.store); !loaded.ok()) {
+    stopped_ = true;
+    return loaded;
+  }
   HttpServerOptions server_options;
   server_options.listen_address = config.server.listen_address;
   server_options.port = config.server.port;
@@ -182,6 +192,7 @@ void EngineImpl::BackgroundLoop() {
   int64_t schema_retry_ms = 250;
   int64_t next_schema_ms = 0;
   int64_t next_poll_ms = 0;
+  int64_t next_sweep_ms = 0;  // at once: a restarted engine expires what waited meanwhile
   while (!stopping_) {
     const uint64_t seen = stop_signal_.generation();
     const int64_t now = NowMs();
@@ -202,12 +213,34 @@ void EngineImpl::BackgroundLoop() {
       }
       next_poll_ms = NowMs() + int64_t{poll_seconds} * 1000;
     }
+    if (now >= next_sweep_ms) {
+      SweepApprovals();
+      next_sweep_ms = NowMs() + kSweepIntervalMs;
+    }
     int64_t next = poll_seconds > 0 ? next_poll_ms : NowMs() + kSchemaRefreshMs;
+    next = std::min(next, next_sweep_ms);
     if (!context_.schema->loaded()) {
       next = std::min(next, next_schema_ms);
     }
     const int64_t wait_ms = std::clamp<int64_t>(next - NowMs(), 1, kSchemaRefreshMs);
     stop_signal_.WaitFor(seen, stopping_, std::chrono::milliseconds(wait_ms));
+  }
+}
+
+void EngineImpl::SweepApprovals() {
+  if (Status s = context_.policy->Reload(*context_.store); !s.ok()) {
+    context_.log->Warn("reloading the autonomy matrix failed (the last one stays): " +
+                       s.ToString());
+  }
+  if (context_.approvals == nullptr) {
+    return;
+  }
+  Result<int> swept = context_.approvals->Sweep();
+  if (!swept.ok()) {
+    context_.log->Warn("approval sweep failed: " + swept.status().ToString());
+  } else if (*swept > 0) {
+    context_.log->Write(LogLevel::kInfo, "approvals expired or escalated", "", "",
+                        {{"changed", std::to_string(*swept)}});
   }
 }
 
@@ -262,6 +295,11 @@ Result<std::unique_ptr<Engine>> Engine::Create(EngineDeps deps) {
   }
   if (deps.bundle == nullptr || deps.bundle->fields().empty()) {
     return InvalidArgument("the engine needs a model bundle with at least one head");
+  }
+  if (deps.approvals != nullptr && deps.policy == nullptr) {
+    return InvalidArgument(
+        "the engine needs the approval service's PolicyHolder (EngineDeps::policy), so that a "
+        "matrix cell set through an approval changes the engine's policy");
   }
   return std::unique_ptr<Engine>(new EngineImpl(std::move(deps)));
 }

@@ -40,8 +40,15 @@
 // writes finish and commit, then the threads exit.
 // Thread-safety: Start/Stop/RunOnce from one controlling thread (RunOnce only on an engine that
 // was not started); counters(), ready(), metrics() and WaitIdle from any thread.
-// Errors: Create returns kInvalidArgument without a store, helpdesk or a bundle with heads;
-// Start returns the server's kUnavailable when the port cannot be bound. A helpdesk that does not
+// Approvals (EngineDeps::approvals): a triage that leaves decisions pending is announced
+// ("proposed") after its commit, the worker's supersession of a pending proposal likewise; the
+// background loop sweeps (expiry, escalation) and reloads the policy's run-time cells every
+// minute. The dispatcher applies an approved write like an autofill write (see approvals.h for
+// its re-check of the ticket).
+// Errors: Create returns kInvalidArgument without a store, helpdesk or a bundle with heads, or
+// with approvals but no policy; Start and RunOnce fail when the run-time matrix cells cannot be
+// read (the engine must not act on a matrix an admin has changed); Start returns the server's
+// kUnavailable when the port cannot be bound. A helpdesk that does not
 // answer at start is not an error: the engine is not ready until it does.
 #pragma once
 
@@ -55,8 +62,10 @@
 #include "autotriage/connectors/http_client.h"
 #include "autotriage/core/status.h"
 #include "autotriage/engine/advice.h"
+#include "autotriage/engine/approvals.h"
 #include "autotriage/engine/knowledge_loader.h"
 #include "autotriage/ml/bundle.h"
+#include "autotriage/server/http_server.h"
 #include "autotriage/server/metrics.h"
 #include "autotriage/store/store.h"
 
@@ -81,6 +90,17 @@ struct EngineDeps {
   // Receives one log line per notable event (JSON unless config.log.format is text; never a
   // secret); empty = stderr.
   std::function<void(const std::string&)> log;
+  // The autonomy matrix the engine decides with: config.policy with the run-time cells laid over
+  // it. Shared with `approvals` (whose SetCell reloads it). Null: the engine makes its own from
+  // config.policy. Reloaded from the store at Start / RunOnce and with every approval sweep.
+  std::shared_ptr<PolicyHolder> policy;
+  // Optional: human approvals (approvals.h). The engine announces new proposals and
+  // supersessions to it and runs its Sweep every minute (and once in RunOnce). REQUIRES: built on
+  // the same store and on `policy` (Create refuses approvals without policy).
+  std::shared_ptr<ApprovalService> approvals;
+  // Optional: extra routes on the engine's HTTP server (dashboard, REST API, Slack endpoint),
+  // called once in Start before the server starts listening.
+  std::function<void(HttpServer&)> register_routes;
 };
 
 struct EngineCounters {

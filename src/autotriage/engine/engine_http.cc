@@ -1,4 +1,5 @@
-// EngineImpl's HTTP routes: /healthz, /readyz, /metrics and the helpdesk's webhook route.
+// EngineImpl's HTTP routes: /healthz, /readyz, /metrics, the helpdesk's webhook route and the
+// routes EngineDeps::register_routes adds.
 #include <nlohmann/json.hpp>
 
 #include "autotriage/engine/engine_impl.h"
@@ -30,6 +31,9 @@ void EngineImpl::RegisterRoutes() {
   });
   server_->Handle("GET", "/readyz", [this](const ServerRequest&) { return Readiness(); });
   server_->Handle("GET", "/metrics", [this](const ServerRequest&) { return MetricsPage(); });
+  if (register_routes_) {
+    register_routes_(*server_);  // dashboard, REST API, Slack endpoint (cli/engine_setup)
+  }
   const std::string kind = context_.helpdesk->kind();
   if (kind != "freshdesk" && kind != "freshservice") {
     return;  // Request Tracker has no webhooks; the poller is its intake

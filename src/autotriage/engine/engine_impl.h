@@ -70,6 +70,8 @@ class EngineImpl final : public Engine {
   void WorkerLoop(int index);
   void DispatcherLoop(int index);
   void BackgroundLoop();
+  // Reloads the policy's run-time cells and runs the approvals' Sweep; problems are logged.
+  void SweepApprovals();
   // engine_knowledge.cc: reloads the advisor's sources (KB sync, history, directory) on the
   // knowledge.sync_interval_minutes schedule (hourly history reloads when it is 0).
   void KnowledgeLoop();
@@ -91,6 +93,7 @@ class EngineImpl final : public Engine {
   std::unique_ptr<HttpServer> server_;
   std::vector<std::thread> threads_;
   std::shared_ptr<KnowledgeLoader> knowledge_;
+  std::function<void(HttpServer&)> register_routes_;
   bool knowledge_loaded_ = false;
   WorkSignal jobs_signal_;
   WorkSignal writes_signal_;

@@ -22,6 +22,7 @@
 #include "autotriage/config/config.h"
 #include "autotriage/connectors/helpdesk.h"
 #include "autotriage/connectors/http_client.h"
+#include "autotriage/engine/approvals.h"
 #include "autotriage/engine/triage.h"
 #include "autotriage/ml/bundle.h"
 #include "autotriage/policy/policy.h"
@@ -143,8 +144,12 @@ struct EngineContext {
   std::shared_ptr<const ModelBundle> bundle;
   std::shared_ptr<HttpClient> http;  // the connector's client when known (429 statistics)
   std::unique_ptr<EngineLog> log;
-  std::unique_ptr<Policy> policy;
-  std::unique_ptr<Triage> triage;
+  // The current policy (config cells with the run-time ones laid over); never null. Take
+  // current() once per ticket or write.
+  std::shared_ptr<PolicyHolder> policy;
+  std::unique_ptr<Triage> triage;  // its policy comes with each TriageInput
+  // Human approvals; null = not configured (proposals still wait in the store).
+  std::shared_ptr<ApprovalService> approvals;
   // Knowledge and routing for proposals and notes; null = not configured.
   std::shared_ptr<Advisor> advisor;
   std::unique_ptr<SchemaCache> schema;
@@ -193,6 +198,8 @@ class WriteDispatcher {
   WorkOutcome Finish(const WriteRecord& write, WriteState state, const std::string& message,
                      const std::string& detail_json);
   bool LeaseAllowsAWrite(int64_t lease_deadline_ms) const;
+  // Whether the write carries decisions a human approved (outcome "approved" or "edited").
+  Result<bool> CarriesApprovedDecisions(const WriteRecord& write) const;
   WorkOutcome AbandonAttempt(const WriteRecord& write);
   // The write's note without citations of KB articles deleted or unpublished since it was
   // planned (the marker and everything else unchanged).

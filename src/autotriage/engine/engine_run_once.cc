@@ -1,7 +1,8 @@
 // EngineImpl::RunOnce: cron mode (`autotriage run --once`). Polls once when polling applies,
 // then processes jobs and writes until nothing is claimable (jobs first, since they plan writes;
 // repeated until a round finds nothing). Work waiting for a later retry time is left for the
-// next run. No HTTP server, no background threads beyond the drain's own.
+// next run. Before that: the policy's run-time cells are loaded and, with approvals, one Sweep
+// (expiry, escalation). No HTTP server, no background threads beyond the drain's own.
 #include <algorithm>
 #include <mutex>
 #include <thread>
@@ -116,6 +117,16 @@ Result<RunOnceReport> EngineImpl::RunOnce() {
     return FailedPrecondition("RunOnce cannot run while the engine is started");
   }
   RunOnceReport report;
+  if (Status loaded = context_.policy->Reload(*context_.store); !loaded.ok()) {
+    return loaded;
+  }
+  if (context_.approvals != nullptr) {
+    // Expire and escalate before this run's triage adds proposals.
+    Result<int> swept = context_.approvals->Sweep();
+    if (!swept.ok()) {
+      context_.log->Warn("approval sweep failed: " + swept.status().ToString());
+    }
+  }
   if (knowledge_ != nullptr && context_.advisor != nullptr && !knowledge_loaded_) {
     ReloadKnowledge(/*sync_kb=*/context_.config.knowledge.sync_interval_minutes > 0);
     knowledge_loaded_ = true;

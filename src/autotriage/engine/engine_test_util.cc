@@ -69,13 +69,13 @@ std::unique_ptr<EngineContext> MakeTestContext(std::shared_ptr<Store> store,
   context->helpdesk = std::move(helpdesk);
   context->log =
       std::make_unique<EngineLog>([](const std::string&) {}, LogLevel::kError, LogFormat::kJson);
-  context->policy = std::make_unique<Policy>(config.policy);
+  context->policy = std::make_shared<PolicyHolder>(config.policy);
   if (with_triage) {
     context->bundle = TestBundle();
     TriageOptions options;
     options.fields = {"group", "priority", "type"};
-    context->triage =
-        std::make_unique<Triage>(context->bundle.get(), context->policy.get(), options);
+    // As the engine: no policy of its own, the holder's current one comes with each ticket.
+    context->triage = std::make_unique<Triage>(context->bundle.get(), nullptr, options);
   }
   context->schema = std::make_unique<SchemaCache>(context->helpdesk.get(), 60000);
   context->metrics = std::make_unique<EngineMetrics>(&context->registry);

@@ -1,5 +1,6 @@
 #include "autotriage/engine/note.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace autotriage {
@@ -76,6 +77,11 @@ std::string Joined(const std::vector<std::string>& words) {
 // Only http(s) links become anchors; anything else (javascript:, data:) is shown as text.
 bool IsWebUrl(const std::string& url) {
   return url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0;
+}
+
+bool Chosen(const NoteInput& input, const std::string& field) {
+  return std::find(input.chosen_fields.begin(), input.chosen_fields.end(), field) !=
+         input.chosen_fields.end();
 }
 
 void HtmlAdvice(const TicketAdvice& advice, std::string* note) {
@@ -161,9 +167,16 @@ std::string BuildNote(const NoteInput& input) {
       for (const NoteChange& c : input.changes) {
         note += "<li><b>" + HtmlEscape(c.field) + "</b>: " + HtmlEscape(c.value);
         note += c.old_value.empty() ? " (was empty)" : " (was " + HtmlEscape(c.old_value) + ")";
-        note += ", confidence " + Percent(c.confidence);
-        if (!c.words.empty()) {
-          note += "; words: " + HtmlEscape(Joined(c.words));
+        if (Chosen(input, c.field)) {
+          note += ", chosen by " + HtmlEscape(input.approved_by);
+        } else {
+          note += ", confidence " + Percent(c.confidence);
+          if (!c.words.empty()) {
+            note += "; words: " + HtmlEscape(Joined(c.words));
+          }
+          if (!input.approved_by.empty()) {
+            note += "; approved by " + HtmlEscape(input.approved_by);
+          }
         }
         note += "</li>";
       }
@@ -186,9 +199,16 @@ std::string BuildNote(const NoteInput& input) {
     for (const NoteChange& c : input.changes) {
       note += "- " + OneLine(c.field) + ": " + OneLine(c.value);
       note += c.old_value.empty() ? " (was empty)" : " (was " + OneLine(c.old_value) + ")";
-      note += ", confidence " + Percent(c.confidence);
-      if (!c.words.empty()) {
-        note += "; words: " + OneLine(Joined(c.words));
+      if (Chosen(input, c.field)) {
+        note += ", chosen by " + OneLine(input.approved_by);
+      } else {
+        note += ", confidence " + Percent(c.confidence);
+        if (!c.words.empty()) {
+          note += "; words: " + OneLine(Joined(c.words));
+        }
+        if (!input.approved_by.empty()) {
+          note += "; approved by " + OneLine(input.approved_by);
+        }
       }
       note += "\n";
     }
@@ -201,6 +221,71 @@ std::string BuildNote(const NoteInput& input) {
   }
   if (!input.idempotency_key.empty()) {
     note += "[autotriage:" + input.idempotency_key + "]";
+  }
+  return note;
+}
+
+std::string BuildHumanNote(const std::string& text, bool html, const std::string& idempotency_key) {
+  std::string clean;
+  clean.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\r') {
+      continue;  // CRLF and CR line ends become \n (a lone CR is dropped)
+    }
+    clean += static_cast<unsigned char>(text[i]) < 0x20 && text[i] != '\n' && text[i] != '\t'
+                 ? ' '
+                 : text[i];
+  }
+  const std::string marker_open = "[autotriage:";
+  for (size_t at = clean.find(marker_open); at != std::string::npos;
+       at = clean.find(marker_open, at + 1)) {
+    clean[at + marker_open.size() - 1] = '-';  // "[autotriage-": no longer a marker
+  }
+  // Paragraphs: runs of lines separated by blank lines; surrounding blank lines dropped.
+  std::vector<std::vector<std::string>> paragraphs(1);
+  size_t start = 0;
+  while (start <= clean.size()) {
+    size_t end = clean.find('\n', start);
+    if (end == std::string::npos) {
+      end = clean.size();
+    }
+    std::string line = clean.substr(start, end - start);
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) {
+      line.pop_back();
+    }
+    if (line.find_first_not_of(" \t") == std::string::npos) {
+      if (!paragraphs.back().empty()) {
+        paragraphs.emplace_back();
+      }
+    } else {
+      paragraphs.back().push_back(line);
+    }
+    start = end + 1;
+  }
+  if (paragraphs.back().empty()) {
+    paragraphs.pop_back();
+  }
+  if (paragraphs.empty()) {
+    return "";
+  }
+  std::string note;
+  for (const std::vector<std::string>& lines : paragraphs) {
+    if (html) {
+      note += "<p>";
+      for (size_t i = 0; i < lines.size(); ++i) {
+        note += (i > 0 ? "<br>" : "") + HtmlEscape(lines[i]);
+      }
+      note += "</p>";
+    } else {
+      note += note.empty() ? "" : "\n";
+      for (const std::string& line : lines) {
+        note += line + "\n";
+      }
+    }
+  }
+  if (!idempotency_key.empty()) {
+    note += html ? "<p>[autotriage:" + HtmlEscape(idempotency_key) + "]</p>"
+                 : "[autotriage:" + idempotency_key + "]";
   }
   return note;
 }

@@ -38,9 +38,20 @@ struct NoteInput {
   std::string ticket_id;
   std::string dashboard_url;  // "" = no review link
   bool html = true;
+  // Who approved the changes ("" = autofill): shown after each change's confidence.
+  std::string approved_by;
+  // Fields whose value the approver chose instead of the engine's: shown as "chosen by
+  // <approved_by>", without the engine's confidence and words (they argued for another value).
+  std::vector<std::string> chosen_fields;
 };
 
 std::string BuildNote(const NoteInput& input);
+
+// A note a human wrote (plain text) for an approved write: escaped, as HTML paragraphs (blank
+// lines) and line breaks when `html`, followed by the marker line of `idempotency_key`. A
+// "[autotriage:" in the text is defused, so the text cannot pass for the marker of a write.
+// Blank text gives "" (no note).
+std::string BuildHumanNote(const std::string& text, bool html, const std::string& idempotency_key);
 
 // Removes the citation items whose article `exists` says is gone; returns the ids removed in
 // `dropped` (may be null). A note without citations is returned unchanged.

@@ -85,6 +85,76 @@ class NotifyingStore final : public Store {
     return inner_->ReadAudit(after_seq, limit);
   }
   Result<StoreStats> Stats() override { return inner_->Stats(); }
+  Result<std::vector<DecisionRecord>> PendingDecisions(const std::string& queue,
+                                                       int limit) override {
+    return inner_->PendingDecisions(queue, limit);
+  }
+  Status DecideApproval(const ApprovalDecision& decision) override {
+    return inner_->DecideApproval(decision);
+  }
+  Result<std::vector<ApprovalActionRecord>> ListApprovalActions(const std::string& ticket_id,
+                                                                int limit) override {
+    return inner_->ListApprovalActions(ticket_id, limit);
+  }
+  Result<int> MarkEscalated(const std::vector<int64_t>& decision_ids, int64_t now_ms,
+                            const AuditEntry& audit) override {
+    return inner_->MarkEscalated(decision_ids, now_ms, audit);
+  }
+  Status SetMatrixCell(const MatrixCellRecord& cell, const AuditEntry& audit) override {
+    return inner_->SetMatrixCell(cell, audit);
+  }
+  Result<std::vector<MatrixCellRecord>> ListMatrixCells() override {
+    return inner_->ListMatrixCells();
+  }
+  Result<std::vector<DecisionCountRow>> CountDecisions(int64_t since_ms) override {
+    return inner_->CountDecisions(since_ms);
+  }
+  Result<std::vector<ApprovalCountRow>> CountApprovalActions(int64_t since_ms) override {
+    return inner_->CountApprovalActions(since_ms);
+  }
+  Result<int64_t> AddUser(const UserRecord& user, const AuditEntry& audit) override {
+    return inner_->AddUser(user, audit);
+  }
+  Status UpdateUser(const UserRecord& user, const AuditEntry& audit) override {
+    return inner_->UpdateUser(user, audit);
+  }
+  Result<std::optional<UserRecord>> FindUserByName(const std::string& name) override {
+    return inner_->FindUserByName(name);
+  }
+  Result<std::optional<UserRecord>> FindUserById(int64_t id) override {
+    return inner_->FindUserById(id);
+  }
+  Result<std::optional<UserRecord>> FindUserBySlackId(const std::string& slack_user_id) override {
+    return inner_->FindUserBySlackId(slack_user_id);
+  }
+  Result<std::vector<UserRecord>> ListUsers() override { return inner_->ListUsers(); }
+  Status PutSession(const SessionRecord& session) override { return inner_->PutSession(session); }
+  Result<std::optional<SessionRecord>> GetSession(const std::string& token_hash,
+                                                  int64_t now_ms) override {
+    return inner_->GetSession(token_hash, now_ms);
+  }
+  Status DeleteSession(const std::string& token_hash) override {
+    return inner_->DeleteSession(token_hash);
+  }
+  Result<int64_t> AddApiToken(const ApiTokenRecord& token, const AuditEntry& audit) override {
+    return inner_->AddApiToken(token, audit);
+  }
+  Result<std::optional<ApiTokenRecord>> GetApiToken(const std::string& token_hash) override {
+    return inner_->GetApiToken(token_hash);
+  }
+  Status PutSetupToken(const std::string& token_hash, int64_t expires_ms) override {
+    return inner_->PutSetupToken(token_hash, expires_ms);
+  }
+  Result<bool> ConsumeSetupToken(const std::string& token_hash, int64_t now_ms) override {
+    return inner_->ConsumeSetupToken(token_hash, now_ms);
+  }
+  Status PutSlackMessage(const SlackMessageRecord& message) override {
+    return inner_->PutSlackMessage(message);
+  }
+  Result<std::optional<SlackMessageRecord>> GetSlackMessage(
+      const std::string& ticket_id, const std::string& ticket_version) override {
+    return inner_->GetSlackMessage(ticket_id, ticket_version);
+  }
 
  private:
   std::shared_ptr<Store> inner_;

@@ -79,6 +79,23 @@ std::string NoteMarker(const std::string& idempotency_key) {
   return "[autotriage:" + idempotency_key + "]";
 }
 
+std::string WriteIdempotencyKey(const std::string& ticket_id, const std::string& version,
+                                const std::vector<NoteChange>& changes) {
+  std::string key_text = ticket_id + '\n' + version;
+  for (const NoteChange& c : changes) {
+    key_text += '\n' + c.field + '=' + c.value;
+  }
+  return ToHex64(Fnv1a64(key_text));
+}
+
+std::string WriteUpdatesJson(const std::vector<NoteChange>& changes) {
+  Json updates = Json::array();
+  for (const NoteChange& c : changes) {
+    updates.push_back({{"field", c.field}, {"value", c.value}, {"old", c.old_value}});
+  }
+  return updates.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
 Triage::Triage(const ModelBundle* bundle, const Policy* policy, TriageOptions options,
                const Advisor* advisor)
     : bundle_(bundle), policy_(policy), options_(std::move(options)), advisor_(advisor) {
@@ -88,12 +105,13 @@ Triage::Triage(const ModelBundle* bundle, const Policy* policy, TriageOptions op
 TriageResult Triage::Run(const TriageInput& input) const {
   const auto start = std::chrono::steady_clock::now();
   const Ticket& ticket = *input.ticket;
+  const Policy& policy = input.policy != nullptr ? *input.policy : *policy_;
   TriageResult result;
   result.commit.job_id = input.job_id;
   const std::string text = TicketModelText(ticket);
   const std::string input_hash = ToHex64(Fnv1a64(text));
 
-  if (std::optional<std::string> skip = policy_->SkipReason(ticket)) {
+  if (std::optional<std::string> skip = policy.SkipReason(ticket)) {
     result.skipped = true;
     result.skip_reason = *skip;
     result.commit.audit.push_back(
@@ -108,7 +126,8 @@ TriageResult Triage::Run(const TriageInput& input) const {
   Json predictions = Json::object();
   Json outcomes = Json::object();
   Json diff = Json::object();
-  std::vector<NoteChange> changes;
+  std::vector<NoteChange> changes;   // autofill: written now
+  std::vector<NoteChange> proposed;  // pending: written when approved (the card's draft note)
   AdviceQuery advice_query;
   advice_query.now = input.now_ms / 1000;
   for (const std::string& field : options_.fields) {
@@ -125,7 +144,7 @@ TriageResult Triage::Run(const TriageInput& input) const {
     record.model_version = model_version_;
     record.created_ms = input.now_ms;
     record.updated_ms = input.now_ms;
-    if (policy_->ModeFor(queue, field) == AutonomyMode::kOff) {
+    if (policy.ModeFor(queue, field) == AutonomyMode::kOff) {
       // Not predicted at all: the cheapest path, and the trail still says why.
       record.old_value = FieldValue(ticket, field);
       record.mode = std::string(ToString(AutonomyMode::kOff));
@@ -139,8 +158,8 @@ TriageResult Triage::Run(const TriageInput& input) const {
     // One pass gives the labels and the exact explanation (Head::Predict attributes features to
     // words while it builds them), so every decision, shadow ones included, is explained.
     const Prediction prediction = head->Predict(text, 2, options_.explain_features);
-    const FieldDecision decision = policy_->Decide(ticket, {field, &prediction, &head->info()},
-                                                   *input.schema, input.overrides);
+    const FieldDecision decision =
+        policy.Decide(ticket, {field, &prediction, &head->info()}, *input.schema, input.overrides);
     Triage::NoteAdviceQuery(field, prediction, &advice_query);
     // The diff lists what would change on the ticket: written (autofill) or proposed (pending).
     const bool shown =
@@ -167,9 +186,10 @@ TriageResult Triage::Run(const TriageInput& input) const {
     if (shown) {
       diff[field] = {{"old", decision.old_value}, {"new", decision.new_value}};
     }
-    if (decision.outcome == outcome::kAutofill) {
-      changes.push_back({field, decision.new_value, decision.old_value, decision.confidence,
-                         SupportingWords(prediction, kNoteWords)});
+    if (shown) {
+      (decision.outcome == outcome::kAutofill ? changes : proposed)
+          .push_back({field, decision.new_value, decision.old_value, decision.confidence,
+                      SupportingWords(prediction, kNoteWords)});
     }
     result.commit.decisions.push_back(std::move(record));
   }
@@ -187,7 +207,7 @@ TriageResult Triage::Run(const TriageInput& input) const {
     }
     advice = advisor_->Advise(ticket, advice_query);
     if (std::optional<DecisionRecord> agent =
-            DecideAssignee(ticket, input, *advice, queue, version, &changes)) {
+            DecideAssignee(policy, ticket, input, *advice, queue, version, &changes, &proposed)) {
       const DecisionRecord& record = *agent;
       outcomes["agent"] = {{"mode", record.mode},
                            {"outcome", record.outcome},
@@ -204,21 +224,16 @@ TriageResult Triage::Run(const TriageInput& input) const {
                                           {{"version", version}, {"fields", predictions}}));
   Json decision_detail = {{"version", version}, {"fields", outcomes}, {"diff", diff}};
 
+  auto by_field = [](const NoteChange& a, const NoteChange& b) { return a.field < b.field; };
+  std::sort(proposed.begin(), proposed.end(), by_field);
   if (!changes.empty()) {
-    std::sort(changes.begin(), changes.end(),
-              [](const NoteChange& a, const NoteChange& b) { return a.field < b.field; });
-    Json updates = Json::array();
-    std::string key_text = ticket.id + '\n' + version;
-    for (const NoteChange& c : changes) {
-      updates.push_back({{"field", c.field}, {"value", c.value}, {"old", c.old_value}});
-      key_text += '\n' + c.field + '=' + c.value;
-    }
+    std::sort(changes.begin(), changes.end(), by_field);
     WriteRecord write;
-    write.idempotency_key = ToHex64(Fnv1a64(key_text));
+    write.idempotency_key = WriteIdempotencyKey(ticket.id, version, changes);
     write.trace_id = input.trace_id;
     write.ticket_id = ticket.id;
     write.ticket_version = version;
-    write.updates_json = updates.dump(-1, ' ', false, Json::error_handler_t::replace);
+    write.updates_json = WriteUpdatesJson(changes);
     if (options_.post_notes) {
       NoteInput note;
       note.changes = changes;
@@ -238,7 +253,8 @@ TriageResult Triage::Run(const TriageInput& input) const {
   result.commit.audit.push_back(
       MakeAudit("decision", input, model_version_, input_hash, decision_detail));
   if (advice) {
-    result.commit.advice = MakeAdviceRecord(ticket, input, version, *advice, changes);
+    result.commit.advice =
+        MakeAdviceRecord(ticket, input, version, *advice, proposed.empty() ? changes : proposed);
   }
   result.engine_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

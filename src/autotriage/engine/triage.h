@@ -44,6 +44,8 @@ namespace autotriage {
 
 struct TriageInput {
   const Ticket* ticket = nullptr;  // REQUIRES: non-null, fetched with conversations
+  // The policy for this ticket (the engine's PolicyHolder::current()); null = the Triage's own.
+  const Policy* policy = nullptr;
   std::string trace_id;
   int64_t job_id = 0;
   const LiveSchema* schema = nullptr;                          // REQUIRES: non-null
@@ -68,8 +70,9 @@ struct TriageOptions {
 
 class Triage {
  public:
-  // REQUIRES: bundle, policy and advisor (when given) outlive the Triage. Without an advisor
-  // proposals carry no articles, similar tickets or assignees, and no "agent" decision is made.
+  // REQUIRES: bundle, policy and advisor (when given) outlive the Triage. `policy` may be null
+  // when every TriageInput carries one. Without an advisor proposals carry no articles, similar
+  // tickets or assignees, and no "agent" decision is made.
   Triage(const ModelBundle* bundle, const Policy* policy, TriageOptions options,
          const Advisor* advisor = nullptr);
 
@@ -87,12 +90,14 @@ class Triage {
   // The "agent" field: the assignee recommender's top 2 as a prediction, through the same policy
   // gates as any head (the cell for field "agent"; confidence = the top agent's share of the two
   // scores). nullopt when the cell is off or nobody can be suggested. An autofill decision adds
-  // its change to `changes`.
-  std::optional<DecisionRecord> DecideAssignee(const Ticket& ticket, const TriageInput& input,
-                                               const TicketAdvice& advice, const std::string& queue,
-                                               const std::string& version,
-                                               std::vector<NoteChange>* changes) const;
-  // The advice with the draft note (every proposed change, as if approved) for the approval card.
+  // its change to `changes`, a pending one to `proposed`.
+  std::optional<DecisionRecord> DecideAssignee(const Policy& policy, const Ticket& ticket,
+                                               const TriageInput& input, const TicketAdvice& advice,
+                                               const std::string& queue, const std::string& version,
+                                               std::vector<NoteChange>* changes,
+                                               std::vector<NoteChange>* proposed) const;
+  // The advice with the draft note for the approval card: the proposed (pending) changes as if
+  // approved, or the autofill changes when nothing waits for approval.
   AdviceRecord MakeAdviceRecord(const Ticket& ticket, const TriageInput& input,
                                 const std::string& version, const TicketAdvice& advice,
                                 const std::vector<NoteChange>& changes) const;
@@ -110,5 +115,11 @@ class Triage {
 std::string TicketModelText(const Ticket& ticket);
 // "[autotriage:<key>]"
 std::string NoteMarker(const std::string& idempotency_key);
+// A planned write's idempotency key: hex FNV-1a over the ticket id, the ticket version and one
+// "field=value" line per change. REQUIRES: `changes` sorted by field.
+std::string WriteIdempotencyKey(const std::string& ticket_id, const std::string& version,
+                                const std::vector<NoteChange>& changes);
+// A planned write's updates_json: [{"field", "value", "old"}] in the order of `changes`.
+std::string WriteUpdatesJson(const std::vector<NoteChange>& changes);
 
 }  // namespace autotriage

@@ -25,13 +25,12 @@ void Triage::NoteAdviceQuery(const std::string& field, const Prediction& predict
   }
 }
 
-std::optional<DecisionRecord> Triage::DecideAssignee(const Ticket& ticket, const TriageInput& input,
-                                                     const TicketAdvice& advice,
-                                                     const std::string& queue,
-                                                     const std::string& version,
-                                                     std::vector<NoteChange>* changes) const {
+std::optional<DecisionRecord> Triage::DecideAssignee(
+    const Policy& policy, const Ticket& ticket, const TriageInput& input,
+    const TicketAdvice& advice, const std::string& queue, const std::string& version,
+    std::vector<NoteChange>* changes, std::vector<NoteChange>* proposed) const {
   const std::string field = "agent";
-  if (policy_->ModeFor(queue, field) == AutonomyMode::kOff || advice.assignees.empty()) {
+  if (policy.ModeFor(queue, field) == AutonomyMode::kOff || advice.assignees.empty()) {
     return std::nullopt;
   }
   // The helpdesk knows agents by name (Freshworks) or login (RT); the schema's choices say which.
@@ -58,7 +57,7 @@ std::optional<DecisionRecord> Triage::DecideAssignee(const Ticket& ticket, const
   prediction.explanation.push_back(
       {advice.assignees.front().reason, prediction.top.front().probability});
   const FieldDecision decision =
-      policy_->Decide(ticket, {field, &prediction, &head}, *input.schema, input.overrides);
+      policy.Decide(ticket, {field, &prediction, &head}, *input.schema, input.overrides);
   DecisionRecord record;
   record.trace_id = input.trace_id;
   record.ticket_id = ticket.id;
@@ -80,12 +79,13 @@ std::optional<DecisionRecord> Triage::DecideAssignee(const Ticket& ticket, const
     reasons.push_back({{"feature", label_of(s) + ": " + s.reason}, {"weight", s.score}});
   }
   record.explanation = reasons.dump(-1, ' ', false, Json::error_handler_t::replace);
-  if (decision.outcome == outcome::kAutofill) {
-    changes->push_back({field,
-                        decision.new_value,
-                        decision.old_value,
-                        decision.confidence,
-                        {advice.assignees.front().reason}});
+  if (decision.outcome == outcome::kAutofill || decision.outcome == outcome::kPending) {
+    (decision.outcome == outcome::kAutofill ? changes : proposed)
+        ->push_back({field,
+                     decision.new_value,
+                     decision.old_value,
+                     decision.confidence,
+                     {advice.assignees.front().reason}});
   }
   return record;
 }

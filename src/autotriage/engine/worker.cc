@@ -6,6 +6,7 @@
 // field a pending suggestion was about -> the suggestion is superseded); nothing is written.
 #include <time.h>
 
+#include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
 
@@ -105,8 +106,11 @@ WorkOutcome JobProcessor::RunTriage(const Job& job, const Ticket& ticket) {
   if (!overrides.ok()) {
     return Fail(job, overrides.status());
   }
+  // One policy for the whole ticket, even if an admin changes the matrix meanwhile.
+  const std::shared_ptr<const Policy> policy = context_->policy->current();
   TriageInput input;
   input.ticket = &ticket;
+  input.policy = policy.get();
   input.trace_id = job.trace_id.empty() ? NewTraceId() : job.trace_id;
   input.job_id = job.id;
   input.schema = schema->get();
@@ -142,6 +146,14 @@ WorkOutcome JobProcessor::RunTriage(const Job& job, const Ticket& ticket) {
   if (planned_write && context_->on_write_planned) {
     context_->on_write_planned();
   }
+  if (context_->approvals != nullptr) {
+    for (const DecisionRecord& d : result.commit.decisions) {
+      if (d.outcome == outcome::kPending) {
+        context_->approvals->NotifyProposed(d.ticket_id, d.ticket_version);
+        break;  // one proposal per ticket version
+      }
+    }
+  }
   return outcome;
 }
 
@@ -152,6 +164,7 @@ WorkOutcome JobProcessor::TrackOutcomes(const Job& job, const Ticket& ticket,
     return Fail(job, overrides.status());
   }
   const std::string version = std::to_string(ticket.updated_at);
+  std::vector<std::pair<std::string, std::string>> superseded;  // (proposal version, reason)
   for (const DecisionRecord& d : decisions) {
     const std::string current = FieldValue(ticket, d.field);
     if (d.outcome == outcome::kApplied && current != d.new_value) {
@@ -195,11 +208,22 @@ WorkOutcome JobProcessor::TrackOutcomes(const Job& job, const Ticket& ticket,
           !s.ok()) {
         return Fail(job, s);
       }
+      if (std::find_if(superseded.begin(), superseded.end(), [&](const auto& s) {
+            return s.first == d.ticket_version;
+          }) == superseded.end()) {
+        superseded.emplace_back(d.ticket_version, reason);
+      }
     }
   }
   TriageCommit commit;
   commit.job_id = job.id;
-  return Commit(job, commit, "tracked");
+  const WorkOutcome result = Commit(job, commit, "tracked");
+  if (context_->approvals != nullptr) {
+    for (const auto& [proposal_version, reason] : superseded) {
+      context_->approvals->NotifySuperseded(ticket.id, proposal_version, reason);
+    }
+  }
+  return result;
 }
 
 WorkOutcome JobProcessor::Commit(const Job& job, const TriageCommit& commit,

@@ -40,8 +40,10 @@ class WorkerTest : public ::testing::Test {
       ticket.subject = synth.subject;
       ticket.description_html = synth.body_html;
       ticket.updated_at = kVersion;
+      const std::shared_ptr<const Policy> policy = context_->policy->current();
       TriageInput input;
       input.ticket = &ticket;
+      input.policy = policy.get();
       input.schema = &schema;
       const TriageResult result = context_->triage->Run(input);
       if (result.commit.write.has_value() &&

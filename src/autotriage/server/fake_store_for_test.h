@@ -123,6 +123,58 @@ class FakeStore : public Store {
   }
   Status AppendAudit(const std::vector<AuditEntry>&) override { return Unimplemented("fake"); }
   Result<std::vector<AuditEntry>> ReadAudit(int64_t, int) override { return Unimplemented("fake"); }
+  Result<std::vector<DecisionRecord>> PendingDecisions(const std::string&, int) override {
+    return Unimplemented("fake");
+  }
+  Status DecideApproval(const ApprovalDecision&) override { return Unimplemented("fake"); }
+  Result<std::vector<ApprovalActionRecord>> ListApprovalActions(const std::string&, int) override {
+    return Unimplemented("fake");
+  }
+  Result<int> MarkEscalated(const std::vector<int64_t>&, int64_t, const AuditEntry&) override {
+    return Unimplemented("fake");
+  }
+  Status SetMatrixCell(const MatrixCellRecord&, const AuditEntry&) override {
+    return Unimplemented("fake");
+  }
+  Result<std::vector<MatrixCellRecord>> ListMatrixCells() override { return Unimplemented("fake"); }
+  Result<std::vector<DecisionCountRow>> CountDecisions(int64_t) override {
+    return Unimplemented("fake");
+  }
+  Result<std::vector<ApprovalCountRow>> CountApprovalActions(int64_t) override {
+    return Unimplemented("fake");
+  }
+  Result<int64_t> AddUser(const UserRecord&, const AuditEntry&) override {
+    return Unimplemented("fake");
+  }
+  Status UpdateUser(const UserRecord&, const AuditEntry&) override { return Unimplemented("fake"); }
+  Result<std::optional<UserRecord>> FindUserByName(const std::string&) override {
+    return Unimplemented("fake");
+  }
+  Result<std::optional<UserRecord>> FindUserById(int64_t) override { return Unimplemented("fake"); }
+  Result<std::optional<UserRecord>> FindUserBySlackId(const std::string&) override {
+    return Unimplemented("fake");
+  }
+  Result<std::vector<UserRecord>> ListUsers() override { return Unimplemented("fake"); }
+  Status PutSession(const SessionRecord&) override { return Unimplemented("fake"); }
+  Result<std::optional<SessionRecord>> GetSession(const std::string&, int64_t) override {
+    return Unimplemented("fake");
+  }
+  Status DeleteSession(const std::string&) override { return Unimplemented("fake"); }
+  Result<int64_t> AddApiToken(const ApiTokenRecord&, const AuditEntry&) override {
+    return Unimplemented("fake");
+  }
+  Result<std::optional<ApiTokenRecord>> GetApiToken(const std::string&) override {
+    return Unimplemented("fake");
+  }
+  Status PutSetupToken(const std::string&, int64_t) override { return Unimplemented("fake"); }
+  Result<bool> ConsumeSetupToken(const std::string&, int64_t) override {
+    return Unimplemented("fake");
+  }
+  Status PutSlackMessage(const SlackMessageRecord&) override { return Unimplemented("fake"); }
+  Result<std::optional<SlackMessageRecord>> GetSlackMessage(const std::string&,
+                                                            const std::string&) override {
+    return Unimplemented("fake");
+  }
   Result<StoreStats> Stats() override {
     std::lock_guard<std::mutex> lock(mutex_);
     StoreStats stats;

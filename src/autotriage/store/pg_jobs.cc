@@ -67,7 +67,7 @@ std::vector<int64_t> InsertDecisions(pqxx::transaction_base& tx,
   std::string sql =
       "INSERT INTO decisions (job_id, trace_id, ticket_id, ticket_version, queue, field, "
       "old_value, new_value, confidence, margin, mode, outcome, reason, explanation, "
-      "model_version, created_ms, updated_ms) VALUES ";
+      "model_version, created_ms, updated_ms, escalated_ms) VALUES ";
   for (size_t i = 0; i < decisions.size(); ++i) {
     const DecisionRecord& d = decisions[i];
     sql += (i == 0 ? "(" : ", (") + std::to_string(job_id) + ", " + tx.quote(d.trace_id) + ", " +
@@ -77,7 +77,7 @@ std::vector<int64_t> InsertDecisions(pqxx::transaction_base& tx,
            ", " + tx.quote(d.outcome) + ", " + tx.quote(d.reason) + ", " + tx.quote(d.explanation) +
            ", " + tx.quote(d.model_version) + ", " +
            std::to_string(d.created_ms != 0 ? d.created_ms : now_ms) + ", " +
-           std::to_string(now_ms) + ")";
+           std::to_string(now_ms) + ", " + std::to_string(d.escalated_ms) + ")";
   }
   sql += " RETURNING id";
   std::vector<int64_t> ids;
@@ -107,6 +107,18 @@ Result<Job> PgJobRow(const pqxx::row& row) {
   }
   job.state = *state;
   return job;
+}
+
+void PgInsertWrite(pqxx::transaction_base& tx, const WriteRecord& w,
+                   const std::vector<int64_t>& ids, int64_t job_id, int64_t now_ms) {
+  // The first write of an idempotency key wins; a replanned ticket version adds nothing.
+  tx.exec_params0(
+      "INSERT INTO writes (idempotency_key, job_id, trace_id, ticket_id, ticket_version, "
+      "updates_json, note, decision_ids, state, created_ms, updated_ms) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'planned', $9, $10) "
+      "ON CONFLICT (idempotency_key) DO NOTHING",
+      w.idempotency_key, job_id, w.trace_id, w.ticket_id, w.ticket_version, w.updates_json, w.note,
+      JoinIds(ids), w.created_ms != 0 ? w.created_ms : now_ms, now_ms);
 }
 
 Result<std::vector<EnqueueResult>> PostgresStore::Enqueue(const std::vector<InboxEvent>& events) {
@@ -228,16 +240,8 @@ Status PostgresStore::CommitTriage(const TriageCommit& commit, int64_t now_ms) {
     const std::vector<int64_t> decision_ids =
         InsertDecisions(tx, commit.decisions, commit.job_id, now_ms);
     if (commit.write) {
-      const WriteRecord& w = *commit.write;
-      // The first write of an idempotency key wins; a replanned ticket version adds nothing.
-      tx.exec_params0(
-          "INSERT INTO writes (idempotency_key, job_id, trace_id, ticket_id, ticket_version, "
-          "updates_json, note, decision_ids, state, created_ms, updated_ms) "
-          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'planned', $9, $10) "
-          "ON CONFLICT (idempotency_key) DO NOTHING",
-          w.idempotency_key, commit.job_id, w.trace_id, w.ticket_id, w.ticket_version,
-          w.updates_json, w.note, JoinIds(WriteDecisionIds(commit, decision_ids)),
-          w.created_ms != 0 ? w.created_ms : now_ms, now_ms);
+      PgInsertWrite(tx, *commit.write, WriteDecisionIds(commit, decision_ids), commit.job_id,
+                    now_ms);
     }
     if (commit.advice) {
       const AdviceRecord& a = *commit.advice;

@@ -44,6 +44,7 @@ DecisionRecord PgDecisionRow(const pqxx::row& row) {
   record.model_version = row[14].as<std::string>();
   record.created_ms = row[15].as<int64_t>();
   record.updated_ms = row[16].as<int64_t>();
+  record.escalated_ms = row[17].as<int64_t>();
   return record;
 }
 

@@ -10,133 +10,13 @@
 namespace autotriage {
 namespace {
 
-// Advisory lock keys (pg_advisory_xact_lock takes a bigint): "autotriage migrate" and the
-// audit chain's head. Any other user of advisory locks in the same database must avoid them.
-constexpr char kMigrationLockSql[] = "SELECT pg_advisory_xact_lock(7310868829871480001)";
+// Advisory lock key (pg_advisory_xact_lock takes a bigint) of the audit chain's head; the
+// migration lock is ...001 (pg_migrations.cc). Any other user of advisory locks in the same
+// database must avoid them.
 constexpr char kAuditLockSql[] = "SELECT pg_advisory_xact_lock(7310868829871480002)";
 // Deadlocks cannot happen with the fixed lock order, but serialisation failures of a busy
 // server can; they are retried a few times since the transaction was rolled back.
 constexpr int kMaxRollbackRetries = 5;
-
-// Migration n (1-based) is kPgMigrations[n - 1]. Append only; never edit a shipped one.
-constexpr const char* kPgMigrations[] = {
-    R"sql(
-CREATE TABLE jobs (
-  id BIGSERIAL PRIMARY KEY,
-  ticket_id TEXT NOT NULL,
-  version TEXT NOT NULL,
-  source TEXT NOT NULL,
-  trace_id TEXT NOT NULL,
-  state TEXT NOT NULL,
-  lease_owner TEXT NOT NULL DEFAULT '',
-  lease_until_ms BIGINT NOT NULL DEFAULT 0,
-  available_at_ms BIGINT NOT NULL DEFAULT 0,
-  attempts INTEGER NOT NULL DEFAULT 0,
-  event_count BIGINT NOT NULL DEFAULT 0,
-  last_error TEXT NOT NULL DEFAULT '',
-  created_ms BIGINT NOT NULL,
-  updated_ms BIGINT NOT NULL,
-  UNIQUE (ticket_id, version)
-);
-CREATE INDEX jobs_pending ON jobs (available_at_ms, id) WHERE state = 'pending';
-CREATE INDEX jobs_running ON jobs (lease_until_ms, id) WHERE state = 'running';
-CREATE TABLE events (
-  id BIGSERIAL PRIMARY KEY,
-  job_id BIGINT NOT NULL,
-  source TEXT NOT NULL,
-  ticket_id TEXT NOT NULL,
-  version TEXT NOT NULL,
-  payload BYTEA NOT NULL,
-  trace_id TEXT NOT NULL,
-  received_ms BIGINT NOT NULL
-);
-CREATE TABLE decisions (
-  id BIGSERIAL PRIMARY KEY,
-  job_id BIGINT NOT NULL,
-  trace_id TEXT NOT NULL,
-  ticket_id TEXT NOT NULL,
-  ticket_version TEXT NOT NULL,
-  queue TEXT NOT NULL,
-  field TEXT NOT NULL,
-  old_value TEXT NOT NULL,
-  new_value TEXT NOT NULL,
-  confidence DOUBLE PRECISION NOT NULL,
-  margin DOUBLE PRECISION NOT NULL,
-  mode TEXT NOT NULL,
-  outcome TEXT NOT NULL,
-  reason TEXT NOT NULL,
-  explanation TEXT NOT NULL,
-  model_version TEXT NOT NULL,
-  created_ms BIGINT NOT NULL,
-  updated_ms BIGINT NOT NULL
-);
-CREATE INDEX decisions_ticket ON decisions (ticket_id, id);
-CREATE INDEX decisions_outcome ON decisions (outcome, id);
-CREATE TABLE writes (
-  id BIGSERIAL PRIMARY KEY,
-  idempotency_key TEXT NOT NULL UNIQUE,
-  job_id BIGINT NOT NULL,
-  trace_id TEXT NOT NULL,
-  ticket_id TEXT NOT NULL,
-  ticket_version TEXT NOT NULL,
-  updates_json TEXT NOT NULL,
-  note TEXT NOT NULL,
-  decision_ids TEXT NOT NULL,
-  state TEXT NOT NULL,
-  attempts INTEGER NOT NULL DEFAULT 0,
-  last_error TEXT NOT NULL DEFAULT '',
-  lease_owner TEXT NOT NULL DEFAULT '',
-  lease_until_ms BIGINT NOT NULL DEFAULT 0,
-  available_at_ms BIGINT NOT NULL DEFAULT 0,
-  created_ms BIGINT NOT NULL,
-  updated_ms BIGINT NOT NULL
-);
-CREATE INDEX writes_planned ON writes (available_at_ms, id) WHERE state = 'planned';
-CREATE INDEX writes_in_flight ON writes (lease_until_ms, id) WHERE state = 'in_flight';
-CREATE INDEX writes_ticket ON writes (ticket_id, id);
-CREATE TABLE overrides (
-  id BIGSERIAL PRIMARY KEY,
-  ticket_id TEXT NOT NULL,
-  field TEXT NOT NULL,
-  rejected_value TEXT NOT NULL,
-  human_value TEXT NOT NULL,
-  created_ms BIGINT NOT NULL
-);
-CREATE INDEX overrides_ticket ON overrides (ticket_id, id);
-CREATE TABLE cursors (
-  name TEXT PRIMARY KEY,
-  value TEXT NOT NULL,
-  updated_ms BIGINT NOT NULL
-);
-CREATE TABLE audit (
-  seq BIGINT PRIMARY KEY,
-  time_ms BIGINT NOT NULL,
-  kind TEXT NOT NULL,
-  trace_id TEXT NOT NULL,
-  ticket_id TEXT NOT NULL,
-  model_version TEXT NOT NULL,
-  input_hash TEXT NOT NULL,
-  detail TEXT NOT NULL,
-  prev_hash TEXT NOT NULL,
-  hash TEXT NOT NULL
-);
-)sql",
-    // 2: the engine's advice per triaged ticket version (store.h AdviceRecord), read back
-    // newest first per ticket. TEXT, not JSONB: the document comes back byte for byte.
-    R"sql(
-CREATE TABLE advice (
-  id BIGSERIAL PRIMARY KEY,
-  job_id BIGINT NOT NULL,
-  ticket_id TEXT NOT NULL,
-  ticket_version TEXT NOT NULL,
-  trace_id TEXT NOT NULL,
-  advice_json TEXT NOT NULL,
-  created_ms BIGINT NOT NULL
-);
-CREATE INDEX advice_ticket ON advice (ticket_id, id);
-)sql",
-};
-static_assert(std::size(kPgMigrations) == kStoreSchemaVersion);
 
 Status PgError(std::string_view what, const std::exception& error, const std::string& url) {
   std::string message = ScrubPostgresSecrets(error.what(), url);
@@ -306,33 +186,6 @@ Status PostgresStore::Tx(std::string_view what, TxMode mode, const Body& body) {
       return status;
     }
   }
-}
-
-Status PostgresStore::Migrate() {
-  return Tx(
-      "migrating the PostgreSQL schema", TxMode::kTransaction,
-      [&](pqxx::transaction_base& tx, PgAudit&) {
-        tx.exec1(kMigrationLockSql);
-        // Checked rather than CREATE TABLE IF NOT EXISTS, which emits a NOTICE every start.
-        if (tx.exec1("SELECT to_regclass('schema_migrations') IS NULL")[0].as<bool>()) {
-          tx.exec0(
-              "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
-              "applied_ms BIGINT NOT NULL)");
-        }
-        const int64_t current =
-            tx.exec1("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")[0].as<int64_t>();
-        if (current > kStoreSchemaVersion) {
-          return FailedPrecondition("the database has schema version " + std::to_string(current) +
-                                    ", newer than this autotriage supports (" +
-                                    std::to_string(kStoreSchemaVersion) + "); upgrade autotriage");
-        }
-        for (int64_t version = current + 1; version <= kStoreSchemaVersion; ++version) {
-          tx.exec(kPgMigrations[version - 1]);
-          tx.exec_params0("INSERT INTO schema_migrations (version, applied_ms) VALUES ($1, $2)",
-                          version, TimeOrNow(0));
-        }
-        return Status::Ok();
-      });
 }
 
 Result<std::unique_ptr<Store>> OpenPostgresStore(const StoreConfig& config) {

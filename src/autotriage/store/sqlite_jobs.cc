@@ -36,8 +36,8 @@ int64_t InsertDecision(SqliteConnection& conn, const DecisionRecord& d, int64_t 
   SQLite::Statement& insert = conn.Prepared(
       "INSERT INTO decisions (job_id, trace_id, ticket_id, ticket_version, queue, field, "
       "old_value, new_value, confidence, margin, mode, outcome, reason, explanation, "
-      "model_version, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-      "?, ?, ?)");
+      "model_version, created_ms, updated_ms, escalated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+      "?, ?, ?, ?, ?, ?, ?, ?)");
   insert.bind(1, job_id);
   insert.bind(2, d.trace_id);
   insert.bind(3, d.ticket_id);
@@ -55,28 +55,9 @@ int64_t InsertDecision(SqliteConnection& conn, const DecisionRecord& d, int64_t 
   insert.bind(15, d.model_version);
   insert.bind(16, d.created_ms != 0 ? d.created_ms : now_ms);
   insert.bind(17, now_ms);
+  insert.bind(18, d.escalated_ms);
   insert.exec();
   return conn.db().getLastInsertRowid();
-}
-
-void InsertWrite(SqliteConnection& conn, const WriteRecord& w, const std::vector<int64_t>& ids,
-                 int64_t job_id, int64_t now_ms) {
-  // The first write of an idempotency key wins; a replanned ticket version adds nothing.
-  SQLite::Statement& insert = conn.Prepared(
-      "INSERT INTO writes (idempotency_key, job_id, trace_id, ticket_id, ticket_version, "
-      "updates_json, note, decision_ids, state, created_ms, updated_ms) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?) ON CONFLICT (idempotency_key) DO NOTHING");
-  insert.bind(1, w.idempotency_key);
-  insert.bind(2, job_id);
-  insert.bind(3, w.trace_id);
-  insert.bind(4, w.ticket_id);
-  insert.bind(5, w.ticket_version);
-  insert.bind(6, w.updates_json);
-  insert.bind(7, w.note);
-  insert.bind(8, JoinIds(ids));
-  insert.bind(9, w.created_ms != 0 ? w.created_ms : now_ms);
-  insert.bind(10, now_ms);
-  insert.exec();
 }
 
 void InsertAdvice(SqliteConnection& conn, const AdviceRecord& a, int64_t job_id, int64_t now_ms) {
@@ -94,6 +75,26 @@ void InsertAdvice(SqliteConnection& conn, const AdviceRecord& a, int64_t job_id,
 }
 
 }  // namespace
+
+void SqliteInsertWrite(SqliteConnection& conn, const WriteRecord& w,
+                       const std::vector<int64_t>& ids, int64_t job_id, int64_t now_ms) {
+  // The first write of an idempotency key wins; a replanned ticket version adds nothing.
+  SQLite::Statement& insert = conn.Prepared(
+      "INSERT INTO writes (idempotency_key, job_id, trace_id, ticket_id, ticket_version, "
+      "updates_json, note, decision_ids, state, created_ms, updated_ms) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?) ON CONFLICT (idempotency_key) DO NOTHING");
+  insert.bind(1, w.idempotency_key);
+  insert.bind(2, job_id);
+  insert.bind(3, w.trace_id);
+  insert.bind(4, w.ticket_id);
+  insert.bind(5, w.ticket_version);
+  insert.bind(6, w.updates_json);
+  insert.bind(7, w.note);
+  insert.bind(8, JoinIds(ids));
+  insert.bind(9, w.created_ms != 0 ? w.created_ms : now_ms);
+  insert.bind(10, now_ms);
+  insert.exec();
+}
 
 Result<std::vector<EnqueueResult>> SqliteStore::Enqueue(const std::vector<InboxEvent>& events) {
   AUTOTRIAGE_RETURN_IF_ERROR(ValidateEvents(events));
@@ -221,8 +222,8 @@ Status SqliteStore::CommitTriage(const TriageCommit& commit, int64_t now_ms) {
       decision_ids.push_back(InsertDecision(conn, decision, commit.job_id, now_ms));
     }
     if (commit.write) {
-      InsertWrite(conn, *commit.write, WriteDecisionIds(commit, decision_ids), commit.job_id,
-                  now_ms);
+      SqliteInsertWrite(conn, *commit.write, WriteDecisionIds(commit, decision_ids), commit.job_id,
+                        now_ms);
     }
     if (commit.advice) {
       InsertAdvice(conn, *commit.advice, commit.job_id, now_ms);

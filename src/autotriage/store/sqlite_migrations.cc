@@ -127,6 +127,85 @@ CREATE TABLE advice (
 );
 CREATE INDEX advice_ticket ON advice (ticket_id, id);
 )sql",
+    // 3: approvals (what humans decided on pending decisions, escalation, run-time matrix
+    // cells), dashboard users with their sessions and API tokens, the one-time set-up token and
+    // the Slack messages carrying approval cards. Indexes serve the approval queue (pending
+    // decisions by queue, newest first) and the KPI counts since a time.
+    R"sql(
+ALTER TABLE decisions ADD COLUMN escalated_ms INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX decisions_pending_queue ON decisions (queue, id) WHERE outcome = 'pending';
+-- Covers the KPI counts: they read no table row.
+CREATE INDEX decisions_created ON decisions (created_ms, queue, field, outcome);
+CREATE TABLE approval_actions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  decision_id INTEGER NOT NULL,
+  ticket_id TEXT NOT NULL,
+  ticket_version TEXT NOT NULL,
+  queue TEXT NOT NULL,
+  field TEXT NOT NULL,
+  proposed_value TEXT NOT NULL,
+  action TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  human_value TEXT NOT NULL,
+  proposed_ms INTEGER NOT NULL,
+  decided_ms INTEGER NOT NULL
+);
+CREATE INDEX approval_actions_ticket ON approval_actions (ticket_id, id);
+CREATE INDEX approval_actions_decision ON approval_actions (decision_id, id);
+CREATE INDEX approval_actions_decided ON approval_actions (decided_ms, queue, field, action,
+  proposed_ms);
+CREATE TABLE matrix_cells (
+  queue TEXT NOT NULL,
+  field TEXT NOT NULL,
+  mode TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  updated_ms INTEGER NOT NULL,
+  PRIMARY KEY (queue, field)
+);
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  slack_user_id TEXT NOT NULL,
+  disabled INTEGER NOT NULL,
+  created_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX users_slack ON users (slack_user_id) WHERE slack_user_id <> '';
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL,
+  csrf_token TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  expires_ms INTEGER NOT NULL
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+CREATE TABLE api_tokens (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  token_hash TEXT NOT NULL UNIQUE,
+  user_id INTEGER NOT NULL,
+  label TEXT NOT NULL,
+  revoked INTEGER NOT NULL,
+  created_ms INTEGER NOT NULL
+);
+CREATE INDEX api_tokens_user ON api_tokens (user_id);
+-- At most one row: a new set-up token replaces the old one.
+CREATE TABLE setup_token (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  token_hash TEXT NOT NULL,
+  expires_ms INTEGER NOT NULL
+);
+CREATE TABLE slack_messages (
+  ticket_id TEXT NOT NULL,
+  ticket_version TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  ts TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  PRIMARY KEY (ticket_id, ticket_version)
+);
+)sql",
 };
 static_assert(std::size(kSqliteMigrations) == kStoreSchemaVersion);
 

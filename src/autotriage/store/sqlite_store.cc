@@ -283,6 +283,7 @@ DecisionRecord SqliteDecisionRow(SQLite::Statement& row) {
   record.model_version = row.getColumn(14).getString();
   record.created_ms = row.getColumn(15).getInt64();
   record.updated_ms = row.getColumn(16).getInt64();
+  record.escalated_ms = row.getColumn(17).getInt64();
   return record;
 }
 

@@ -87,6 +87,37 @@ class SqliteStore final : public Store {
 
   Result<StoreStats> Stats() override;
 
+  Result<std::vector<DecisionRecord>> PendingDecisions(const std::string& queue,
+                                                       int limit) override;
+  Status DecideApproval(const ApprovalDecision& decision) override;
+  Result<std::vector<ApprovalActionRecord>> ListApprovalActions(const std::string& ticket_id,
+                                                                int limit) override;
+  Result<int> MarkEscalated(const std::vector<int64_t>& decision_ids, int64_t now_ms,
+                            const AuditEntry& audit) override;
+  Status SetMatrixCell(const MatrixCellRecord& cell, const AuditEntry& audit) override;
+  Result<std::vector<MatrixCellRecord>> ListMatrixCells() override;
+  Result<std::vector<DecisionCountRow>> CountDecisions(int64_t since_ms) override;
+  Result<std::vector<ApprovalCountRow>> CountApprovalActions(int64_t since_ms) override;
+
+  Result<int64_t> AddUser(const UserRecord& user, const AuditEntry& audit) override;
+  Status UpdateUser(const UserRecord& user, const AuditEntry& audit) override;
+  Result<std::optional<UserRecord>> FindUserByName(const std::string& name) override;
+  Result<std::optional<UserRecord>> FindUserById(int64_t id) override;
+  Result<std::optional<UserRecord>> FindUserBySlackId(const std::string& slack_user_id) override;
+  Result<std::vector<UserRecord>> ListUsers() override;
+  Status PutSession(const SessionRecord& session) override;
+  Result<std::optional<SessionRecord>> GetSession(const std::string& token_hash,
+                                                  int64_t now_ms) override;
+  Status DeleteSession(const std::string& token_hash) override;
+  Result<int64_t> AddApiToken(const ApiTokenRecord& token, const AuditEntry& audit) override;
+  Result<std::optional<ApiTokenRecord>> GetApiToken(const std::string& token_hash) override;
+  Status PutSetupToken(const std::string& token_hash, int64_t expires_ms) override;
+  Result<bool> ConsumeSetupToken(const std::string& token_hash, int64_t now_ms) override;
+
+  Status PutSlackMessage(const SlackMessageRecord& message) override;
+  Result<std::optional<SlackMessageRecord>> GetSlackMessage(
+      const std::string& ticket_id, const std::string& ticket_version) override;
+
   // Transactions committed by this Store's write calls so far (tests and benchmarks: calls per
   // commit shows how well group commit batches).
   int64_t commits() const { return commits_.load(); }
@@ -125,6 +156,10 @@ Status MigrateSqlite(SQLite::Database& db);
 // Appends entries (those with a kind) to the chain inside the caller's write transaction.
 // Throws SQLite::Exception.
 void SqliteAppendAudit(SqliteConnection& conn, std::vector<AuditEntry> entries);
+// Plans write `w` carrying decisions `ids` inside the caller's write transaction; a write with
+// the same idempotency key already stored is kept and nothing is added. Throws SQLite::Exception.
+void SqliteInsertWrite(SqliteConnection& conn, const WriteRecord& w,
+                       const std::vector<int64_t>& ids, int64_t job_id, int64_t now_ms);
 // The Status for an exception caught around SQLite calls.
 Status SqliteError(std::string_view what, const std::exception& error);
 

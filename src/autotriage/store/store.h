@@ -2,8 +2,10 @@
 // SQLite (WAL, the default, one node) and PostgreSQL (several nodes sharing one database).
 //
 // What it holds: the inbox of received events collapsed into jobs, job leases, triage decisions
-// (with pending approvals) and advice, planned helpdesk writes, override memory, polling cursors
-// and the hash-chained audit trail (audit.h). One contract test suite (store_contract_test.cc) runs
+// (with pending approvals) and advice, planned helpdesk writes, override memory, polling cursors,
+// the hash-chained audit trail (audit.h), what humans decided on approvals, run-time autonomy
+// matrix cells, and dashboard users with their sessions and API tokens (approval_records.h,
+// people.h). One contract test suite (store_contract_test.cc) runs
 // on both backends; label `pg` for PostgreSQL.
 //
 // Durability: every mutating call commits before it returns, with the backend's full durability
@@ -21,6 +23,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -28,7 +31,9 @@
 #include <vector>
 
 #include "autotriage/core/status.h"
+#include "autotriage/store/approval_records.h"
 #include "autotriage/store/audit.h"
+#include "autotriage/store/people.h"
 
 namespace autotriage {
 
@@ -82,6 +87,7 @@ struct DecisionRecord {
   std::string model_version;  // bundle identity
   int64_t created_ms = 0;
   int64_t updated_ms = 0;
+  int64_t escalated_ms = 0;  // a pending decision flagged as overdue (0 = not escalated)
 };
 
 // What the engine advises for one ticket version besides field values: KB articles, similar
@@ -140,6 +146,24 @@ struct TriageCommit {
   // that already has advice (a ticket seen by webhook and poller): history is kept, and
   // LatestAdvice returns the newest.
   std::optional<AdviceRecord> advice;
+};
+
+// A human's (or the system's) decision on the pending decisions of one ticket version.
+struct ApprovalDecision {
+  std::string ticket_id;
+  std::string ticket_version;
+  // The decisions acted on; every one must belong to the ticket version and still be "pending".
+  std::vector<int64_t> decision_ids;
+  std::string action;  // approval_action::*
+  // kEdited: decision id -> the value the human chose; decisions not listed keep the proposal.
+  std::map<int64_t, std::string> human_values;
+  std::string actor;
+  std::string reason;
+  // kApproved / kEdited: the write to plan. Its decision_ids must be real decision ids. If a
+  // write with the same idempotency key exists it is kept and no second one is made.
+  std::optional<WriteRecord> write;
+  std::vector<AuditEntry> audit;  // appended in the same transaction
+  int64_t now_ms = 0;
 };
 
 // A value a human changed away from: never re-applied to that ticket.
@@ -243,6 +267,86 @@ class Store {
   virtual Result<std::vector<AuditEntry>> ReadAudit(int64_t after_seq, int limit) = 0;
 
   virtual Result<StoreStats> Stats() = 0;
+
+  // --- approvals (issue 6) ---
+  // Pending approvals newest first: the pending decisions of at most `limit` ticket versions
+  // (<= 0: 100; at most 10,000), newest version (highest decision id) first, each version's
+  // decisions by field. `queue` "" = every queue. A page costs what it shows, not what is
+  // pending in all.
+  virtual Result<std::vector<DecisionRecord>> PendingDecisions(const std::string& queue,
+                                                               int limit) = 0;
+  // Atomically: checks every decision is pending (else kFailedPrecondition naming the current
+  // outcome and, when a human decided it, who: "already approved by user:alice"), sets their
+  // outcome to the action (an edit: "edited" for the decisions with a human value, "approved"
+  // for the others) and updated_ms, writes one ApprovalActionRecord per decision (its action
+  // as that outcome), plans the write (a write naming no decision ids carries every decision
+  // of the approval; its ticket id and version are the approval's), appends the audit entries.
+  // Of concurrent calls on the same decisions (any node) exactly one succeeds.
+  // kInvalidArgument for an unknown action, no or repeated decisions, ids of another ticket
+  // version, human values without an edit or of decisions not named, or a write for a
+  // rejection, without idempotency key or carrying decisions not named; kNotFound for an
+  // unknown decision id. On any error nothing changes.
+  virtual Status DecideApproval(const ApprovalDecision& decision) = 0;
+  // Approval actions of a ticket ("" = all), oldest first, at most `limit` (newest kept;
+  // <= 0: 100).
+  virtual Result<std::vector<ApprovalActionRecord>> ListApprovalActions(
+      const std::string& ticket_id, int limit) = 0;
+  // Sets escalated_ms (now_ms) of the named decisions that are pending and not yet escalated,
+  // and appends the audit entry when any changed; returns how many changed (0 when another
+  // node escalated them first). Unknown ids are skipped.
+  virtual Result<int> MarkEscalated(const std::vector<int64_t>& decision_ids, int64_t now_ms,
+                                    const AuditEntry& audit) = 0;
+  // Run-time autonomy matrix cells; Set replaces the (queue, field) cell and appends `audit`.
+  // kInvalidArgument for an empty queue or field, or a mode other than off, monitor, suggest,
+  // autofill. List orders by queue, then field (byte order).
+  virtual Status SetMatrixCell(const MatrixCellRecord& cell, const AuditEntry& audit) = 0;
+  virtual Result<std::vector<MatrixCellRecord>> ListMatrixCells() = 0;
+  // KPI counts for created_ms / decided_ms >= since_ms, ordered by day, queue, field, then
+  // outcome / action.
+  virtual Result<std::vector<DecisionCountRow>> CountDecisions(int64_t since_ms) = 0;
+  virtual Result<std::vector<ApprovalCountRow>> CountApprovalActions(int64_t since_ms) = 0;
+
+  // --- users, sessions, API tokens (issue 6) ---
+  // Secrets reach the store only as hashes, and no error message quotes a hash.
+  // kAlreadyExists for a taken name or Slack user id (naming which); kInvalidArgument for an
+  // empty name or an unknown role. Returns the new id.
+  virtual Result<int64_t> AddUser(const UserRecord& user, const AuditEntry& audit) = 0;
+  // Replaces role, password_hash, slack_user_id, disabled and updated_ms of user `user.id`
+  // (the name stays). Disabling a user also deletes their sessions and revokes their API
+  // tokens, in the same transaction. kNotFound, kAlreadyExists (Slack id), kInvalidArgument.
+  virtual Status UpdateUser(const UserRecord& user, const AuditEntry& audit) = 0;
+  virtual Result<std::optional<UserRecord>> FindUserByName(const std::string& name) = 0;
+  virtual Result<std::optional<UserRecord>> FindUserById(int64_t id) = 0;
+  // kInvalidArgument for "" (unmapped users have no Slack id).
+  virtual Result<std::optional<UserRecord>> FindUserBySlackId(const std::string& slack_user_id) = 0;
+  // Every user, by name.
+  virtual Result<std::vector<UserRecord>> ListUsers() = 0;
+  // kNotFound for an unknown user, kFailedPrecondition for a disabled one (checked in the same
+  // transaction, so a user disabled at the same time keeps no session), kAlreadyExists for a
+  // token hash in use.
+  virtual Status PutSession(const SessionRecord& session) = 0;
+  // nullopt when unknown or expired at now_ms (valid while now_ms < expires_ms; expired rows
+  // are deleted on the way).
+  virtual Result<std::optional<SessionRecord>> GetSession(const std::string& token_hash,
+                                                          int64_t now_ms) = 0;
+  // OK also when there is no such session.
+  virtual Status DeleteSession(const std::string& token_hash) = 0;
+  // Errors as PutSession. Returns the new id.
+  virtual Result<int64_t> AddApiToken(const ApiTokenRecord& token, const AuditEntry& audit) = 0;
+  // nullopt when unknown or revoked.
+  virtual Result<std::optional<ApiTokenRecord>> GetApiToken(const std::string& token_hash) = 0;
+  // The one-time admin set-up token: Put replaces any earlier one; Consume says whether
+  // `token_hash` matched an unexpired one and deletes it then (atomically: two requests, one
+  // winner). An expired token is deleted too; a wrong hash leaves a live token in place, so a
+  // guess cannot lock the admin out.
+  virtual Status PutSetupToken(const std::string& token_hash, int64_t expires_ms) = 0;
+  virtual Result<bool> ConsumeSetupToken(const std::string& token_hash, int64_t now_ms) = 0;
+
+  // --- Slack messages (issue 6) ---
+  // Put replaces the message of the same ticket version (the newest post is the one to update).
+  virtual Status PutSlackMessage(const SlackMessageRecord& message) = 0;
+  virtual Result<std::optional<SlackMessageRecord>> GetSlackMessage(
+      const std::string& ticket_id, const std::string& ticket_version) = 0;
 };
 
 struct StoreConfig {

@@ -192,14 +192,17 @@ TEST_P(StoreContractTest, UpgradeFromSchema1KeepsDataAndAddsAdvice) {
   ASSERT_TRUE(store_->CommitTriage(commit, 1500).ok());
   ASSERT_TRUE(store_->SetCursor("poll:rt", "17").ok());
   store_.reset();
-  // Back to what schema 1 was: migration 2 only added the advice table and its index.
+  // Back to what schema 1 was: migration 3 undone, and migration 2 only added the advice table
+  // and its index.
+  const Status downgraded = DowngradeToSchema2(*db_);
+  ASSERT_TRUE(downgraded.ok()) << downgraded.ToString();
   ASSERT_TRUE(db_->Exec("DROP TABLE advice; DELETE FROM schema_migrations WHERE version = 2").ok());
   ASSERT_EQ(QueryInt(*db_, "SELECT MAX(version) FROM schema_migrations"), 1);
 
   std::unique_ptr<Store> upgraded = OpenAnother();
   ASSERT_NE(upgraded, nullptr);
-  EXPECT_EQ(QueryInt(*db_, "SELECT MAX(version) FROM schema_migrations"), 2);
-  EXPECT_EQ(QueryInt(*db_, "SELECT COUNT(*) FROM schema_migrations"), 2);
+  EXPECT_EQ(QueryInt(*db_, "SELECT MAX(version) FROM schema_migrations"), 3);
+  EXPECT_EQ(QueryInt(*db_, "SELECT COUNT(*) FROM schema_migrations"), 3);
   // The data written under schema 1 is all there.
   EXPECT_EQ(upgraded->GetJob(job.id)->state, JobState::kDone);
   EXPECT_EQ(upgraded->DecisionsForTicket("58")->size(), 1u);
@@ -215,11 +218,11 @@ TEST_P(StoreContractTest, UpgradeFromSchema1KeepsDataAndAddsAdvice) {
   upgraded.reset();
 
   // The first version after this one is refused, naming itself.
-  ASSERT_TRUE(db_->Exec("INSERT INTO schema_migrations (version, applied_ms) VALUES (3, 0)").ok());
+  ASSERT_TRUE(db_->Exec("INSERT INTO schema_migrations (version, applied_ms) VALUES (4, 0)").ok());
   Result<std::unique_ptr<Store>> newer = OpenStore(db_->config());
   ASSERT_FALSE(newer.ok());
   EXPECT_EQ(newer.status().code(), StatusCode::kFailedPrecondition);
-  EXPECT_THAT(newer.status().message(), HasSubstr("schema version 3"));
+  EXPECT_THAT(newer.status().message(), HasSubstr("schema version 4"));
 }
 
 }  // namespace

@@ -94,6 +94,56 @@ AuditEntry MakeAudit(const std::string& kind, const std::string& ticket, int64_t
   return entry;
 }
 
+std::vector<int64_t> Propose(Store& store, const std::string& ticket, const std::string& version,
+                             const std::string& queue, const std::vector<std::string>& fields,
+                             int64_t created_ms) {
+  if (!store.Enqueue({MakeEvent(ticket, "event-" + version)}).ok()) {
+    ADD_FAILURE() << "cannot enqueue ticket " << ticket;
+    return {};
+  }
+  Result<std::vector<Job>> jobs = store.ClaimJobs("worker", 1, 60000, 2000);
+  if (!jobs.ok() || jobs->size() != 1 || (*jobs)[0].ticket_id != ticket) {
+    ADD_FAILURE() << "expected to claim the job of ticket " << ticket;
+    return {};
+  }
+  TriageCommit commit;
+  commit.job_id = (*jobs)[0].id;
+  for (const std::string& field : fields) {
+    DecisionRecord decision = MakeDecision(ticket, field, "pending");
+    decision.ticket_version = version;
+    decision.queue = queue;
+    decision.created_ms = created_ms;
+    commit.decisions.push_back(decision);
+  }
+  Status committed = store.CommitTriage(commit, created_ms);
+  if (!committed.ok()) {
+    ADD_FAILURE() << committed.ToString();
+    return {};
+  }
+  std::vector<int64_t> ids;
+  Result<std::vector<DecisionRecord>> decisions = store.DecisionsForTicket(ticket);
+  if (!decisions.ok()) {
+    ADD_FAILURE() << decisions.status().ToString();
+    return {};
+  }
+  for (const DecisionRecord& decision : *decisions) {
+    if (decision.ticket_version == version) {
+      ids.push_back(decision.id);
+    }
+  }
+  EXPECT_EQ(ids.size(), fields.size());
+  return ids;
+}
+
+Status DowngradeToSchema2(TestDatabase& db) {
+  return db.Exec(
+      "DROP TABLE approval_actions; DROP TABLE matrix_cells; DROP TABLE users; "
+      "DROP TABLE sessions; DROP TABLE api_tokens; DROP TABLE setup_token; "
+      "DROP TABLE slack_messages; DROP INDEX decisions_pending_queue; "
+      "DROP INDEX decisions_created; ALTER TABLE decisions DROP COLUMN escalated_ms; "
+      "DELETE FROM schema_migrations WHERE version = 3");
+}
+
 AuditVerifyReport VerifyTrail(Store& store, int chunk) {
   AuditVerifier verifier;
   int64_t after = 0;
@@ -117,13 +167,13 @@ using ::testing::HasSubstr;
 
 TEST_P(StoreContractTest, ReportsBackendAndSchemaVersion) {
   EXPECT_EQ(store_->backend(), GetParam().name);
-  EXPECT_EQ(store_->schema_version(), 2);
+  EXPECT_EQ(store_->schema_version(), 3);
   Result<int64_t> versions = db_->QueryInt("SELECT COUNT(*) FROM schema_migrations");
   ASSERT_TRUE(versions.ok()) << versions.status().ToString();
-  EXPECT_EQ(*versions, 2);
+  EXPECT_EQ(*versions, 3);
   Result<int64_t> newest = db_->QueryInt("SELECT MAX(version) FROM schema_migrations");
   ASSERT_TRUE(newest.ok()) << newest.status().ToString();
-  EXPECT_EQ(*newest, 2);
+  EXPECT_EQ(*newest, 3);
 }
 
 TEST_P(StoreContractTest, ConcurrentOpenOnAFreshDatabaseMigratesOnce) {
@@ -150,7 +200,7 @@ TEST_P(StoreContractTest, ConcurrentOpenOnAFreshDatabaseMigratesOnce) {
   }
   Result<int64_t> versions = fresh->QueryInt("SELECT COUNT(*) FROM schema_migrations");
   ASSERT_TRUE(versions.ok()) << versions.status().ToString();
-  EXPECT_EQ(*versions, 2);
+  EXPECT_EQ(*versions, 3);
   Result<int64_t> cursors = fresh->QueryInt("SELECT COUNT(*) FROM cursors");
   ASSERT_TRUE(cursors.ok());
   EXPECT_EQ(*cursors, kThreads);

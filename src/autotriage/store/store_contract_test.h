@@ -11,6 +11,7 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "autotriage/store/store.h"
@@ -76,6 +77,21 @@ InboxEvent MakeEvent(const std::string& ticket, const std::string& version,
 DecisionRecord MakeDecision(const std::string& ticket, const std::string& field,
                             const std::string& outcome);
 AuditEntry MakeAudit(const std::string& kind, const std::string& ticket, int64_t time_ms = 1000);
+// The value of `result`, or (with a test failure) a default T.
+template <typename T>
+T Must(Result<T> result) {
+  EXPECT_TRUE(result.ok()) << result.status().ToString();
+  return result.ok() ? std::move(*result) : T();
+}
+
+// Enqueues, claims and commits one triage of `ticket` at decision version `version` in `queue`,
+// with one pending decision per field made at `created_ms`; returns their ids in field order
+// (empty, with a test failure, when that goes wrong).
+std::vector<int64_t> Propose(Store& store, const std::string& ticket, const std::string& version,
+                             const std::string& queue, const std::vector<std::string>& fields,
+                             int64_t created_ms = 1000);
+// Undoes migration 3 on a database whose Store is closed: afterwards it is what schema 2 made.
+Status DowngradeToSchema2(TestDatabase& db);
 // Reads the whole trail in chunks of `chunk` and verifies it.
 AuditVerifyReport VerifyTrail(Store& store, int chunk = 100);
 // Test-name based tag for database names: "<suite>_<test>".

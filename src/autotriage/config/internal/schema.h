@@ -13,6 +13,9 @@ namespace autotriage {
 // The `knowledge:` and `routing:` sections (schema_knowledge.cc).
 const SectionSpec<KnowledgeOptions>& KnowledgeSpec();
 const SectionSpec<AssignmentOptions>& AssignmentSpec();
+// The `approvals:` and `slack:` sections (schema_approvals.cc).
+const SectionSpec<ApprovalOptions>& ApprovalSpec();
+const SectionSpec<SlackOptions>& SlackSpec();
 
 // The spec of the whole file (top-level sections).
 const SectionSpec<Config>& ConfigSpec();

@@ -163,7 +163,20 @@ std::string RedactUrl(const std::string& url) {
   }
   const auto [begin, end] = AuthorityBounds(url);
   const size_t at = url.rfind('@', end == 0 ? 0 : end - 1);
-  if (at != std::string::npos && at >= begin && at < end) {
+  const bool has_userinfo = at != std::string::npos && at >= begin && at < end;
+  // Slack incoming webhooks and response_urls (hooks.slack.com/services/..., /actions/...)
+  // carry their credential in the path itself: the whole path goes. Edited before the
+  // authority, whose offsets lie in front of it.
+  const size_t host_begin = has_userinfo ? at + 1 : begin;
+  const std::string host = Lower(std::string_view(url).substr(host_begin, end - host_begin));
+  if (EndsWith(host, "hooks.slack.com") && end < url.size() && url[end] == '/') {
+    size_t path_end = url.find_first_of("?#", end);
+    if (path_end == std::string::npos) {
+      path_end = url.size();
+    }
+    out.replace(end, path_end - end, "/" + std::string(kRedacted));
+  }
+  if (has_userinfo) {
     out.replace(begin, at - begin, kRedacted);
   }
   return out;

@@ -20,6 +20,15 @@ TEST(RedactUrlTest, RemovesSecretQueryValuesOnly) {
             "https://h/search?query=%22status:2%22&per_page=100");
 }
 
+TEST(RedactUrlTest, RemovesTheSlackWebhookPathWhichIsItsCredential) {
+  EXPECT_EQ(RedactUrl("https://hooks.slack.com/services/T000/B000/XXXXSECRET"),
+            "https://hooks.slack.com/REDACTED");
+  EXPECT_EQ(RedactUrl("https://Hooks.Slack.com/actions/T1/123/abcSECRET?x=1"),
+            "https://Hooks.Slack.com/REDACTED?x=1");
+  EXPECT_EQ(RedactUrl("https://example.com/services/T000/B000/kept"),
+            "https://example.com/services/T000/B000/kept");
+}
+
 TEST(RedactUrlTest, AtSignOutsideAuthorityIsKept) {
   EXPECT_EQ(RedactUrl("https://h/api/v2/contacts?email=a@b.com"),
             "https://h/api/v2/contacts?email=a@b.com");
