@@ -39,9 +39,10 @@ BASELINES = {
 def run_part(name, argv):
     sys.stderr.write("knowledge: running %s\n" % name)
     proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=sys.stderr, text=True)
+    # A part prints one JSON object, possibly indented over several lines.
     try:
-        obj = json.loads(proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else "{}")
-    except (ValueError, IndexError):
+        obj = json.loads(proc.stdout) if proc.stdout.strip() else {}
+    except ValueError:
         obj = {}
     if proc.returncode not in (0, 4) or not obj:
         return None, "%s failed (exit %d)" % (name, proc.returncode)

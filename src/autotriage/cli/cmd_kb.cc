@@ -23,7 +23,7 @@ struct KbArgs {
   std::string markdown;
   std::string base_url;
   bool from_helpdesk = false;
-  bool no_vectors = false;
+  bool vectors = false;
   std::string query;
   int k = 3;
   std::string queries;
@@ -119,7 +119,7 @@ int RunSync(const KbArgs& args) {
     reports.push_back(std::move(*report));
   }
   double vector_seconds = 0;
-  if (!args.no_vectors) {
+  if (args.vectors) {
     const auto start = std::chrono::steady_clock::now();
     Status built = (*index)->BuildVectors({});
     if (!built.ok()) {
@@ -139,7 +139,7 @@ int RunSync(const KbArgs& args) {
     std::printf("%s\n", nlohmann::json{{"index", *path},
                                        {"sources", sources},
                                        {"documents", *count},
-                                       {"vectors", !args.no_vectors},
+                                       {"vectors", args.vectors},
                                        {"vector_seconds", vector_seconds}}
                             .dump()
                             .c_str());
@@ -153,7 +153,7 @@ int RunSync(const KbArgs& args) {
     }
   }
   std::printf("%s: %lld documents%s\n", path->c_str(), static_cast<long long>(*count),
-              args.no_vectors ? "" : ", vectors rebuilt");
+              args.vectors ? ", vectors rebuilt" : "");
   return 0;
 }
 
@@ -190,6 +190,7 @@ int RunSearch(const KbArgs& args) {
                       {"url", hit.url},
                       {"snippet", hit.snippet},
                       {"score", hit.score},
+                      {"relevance", hit.relevance},
                       {"bm25_score", hit.bm25_score},
                       {"dense_score", hit.dense_score}});
     }
@@ -281,7 +282,9 @@ void AddKbCommand(CLI::App& app, int* exit_code) {
   sync->add_option("--base-url", args->base_url, "Link prefix for Markdown articles");
   sync->add_flag("--from-helpdesk", args->from_helpdesk,
                  "Sync the configured helpdesk's published solution articles");
-  sync->add_flag("--no-vectors", args->no_vectors, "Do not retrain the word vectors");
+  sync->add_flag("--vectors", args->vectors,
+                 "Also train the fastText word vectors (off by default: the default ranking is "
+                 "BM25F alone; the vectors serve a hybrid ranking with dense_weight > 0)");
   sync->add_flag("--json", args->json, "Print the result as one JSON object");
   sync->callback([args, exit_code] { *exit_code = RunSync(*args); });
 

@@ -199,7 +199,7 @@ std::string HeaderOf(const ServerRequest& request, const std::string& name) {
   return it == request.headers.end() ? std::string() : it->second;
 }
 
-bool SameOrigin(const ServerRequest& request) {
+bool SameOrigin(const ServerRequest& request, const std::string& public_url) {
   std::string source = HeaderOf(request, "origin");
   if (source.empty() || source == "null") {
     if (source == "null") {
@@ -210,8 +210,10 @@ bool SameOrigin(const ServerRequest& request) {
       return true;  // neither header: not a browser cross-site post (SameSite covers cookies)
     }
   }
+  const std::string from = HostOfUrl(source);
   const std::string host = HeaderOf(request, "host");
-  return !host.empty() && HostOfUrl(source) == host;
+  const std::string public_host = HostOfUrl(public_url);
+  return !from.empty() && ((!host.empty() && from == host) || from == public_host);
 }
 
 std::string SafeNext(const std::string& next) {

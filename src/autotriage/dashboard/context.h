@@ -76,8 +76,9 @@ int HttpStatusFor(const Status& status);
 std::string HeaderOf(const ServerRequest& request, const std::string& name);
 
 // False when the request carries an Origin (or, without one, a Referer) naming another host
-// than its Host header: a cross-site form post (login CSRF).
-bool SameOrigin(const ServerRequest& request);
+// than its Host header and than `public_url`'s (a reverse proxy may rewrite Host): a
+// cross-site form post (login CSRF).
+bool SameOrigin(const ServerRequest& request, const std::string& public_url);
 
 // A safe local redirect target from ?next=: a path starting with one '/', else "/".
 std::string SafeNext(const std::string& next);

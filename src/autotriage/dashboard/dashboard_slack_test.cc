@@ -160,6 +160,19 @@ TEST_F(DashboardSlackTest, ProposalsArePostedAndDashboardDecisionsUpdateTheCard)
   EXPECT_THAT(updated->blocks, Not(HasSubstr("\"action_id\":\"approve\"")));
 }
 
+TEST_F(DashboardSlackTest, EscalationsGoToTheEscalationChannel) {
+  // Older than approvals.escalate_after_minutes (240 by default): the sweep escalates it.
+  harness_->Seed(
+      {ExampleProposal("505", kVersion, "Q", DashboardHarness::NowMs() - 5LL * 3600 * 1000)});
+  Result<int> swept = harness_->approvals().Sweep();
+  ASSERT_TRUE(swept.ok()) << swept.status().ToString();
+  EXPECT_EQ(*swept, 1);
+  ASSERT_TRUE(harness_->notifier()->WaitIdle(10000));
+  std::vector<SlackSandboxMessage> escalated = sandbox_->Messages("C0ESCALATED");
+  ASSERT_EQ(escalated.size(), 1u);
+  EXPECT_THAT(escalated[0].blocks, HasSubstr("505"));
+}
+
 TEST_F(DashboardSlackTest, ViewersUnmappedUsersAndBadSignaturesAreRefused) {
   const std::string ts = ProposeAndPost("503", true);
   EXPECT_EQ(Press("U0VAL", "approve", ts).status, 403);

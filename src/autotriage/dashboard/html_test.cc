@@ -65,6 +65,26 @@ TEST(HtmlTest, NextTargetsStayLocal) {
   EXPECT_EQ(SafeNext("/a\r\nSet-Cookie: x"), "/");
 }
 
+TEST(HtmlTest, SameOriginAcceptsOwnHostOrPublicUrlOnly) {
+  ServerRequest request;
+  EXPECT_TRUE(SameOrigin(request, ""));  // no Origin, no Referer: not a browser's cross-site post
+  request.headers["host"] = "127.0.0.1:8080";
+  request.headers["origin"] = "http://127.0.0.1:8080";
+  EXPECT_TRUE(SameOrigin(request, ""));
+  request.headers["origin"] = "https://triage.example.org";
+  EXPECT_FALSE(SameOrigin(request, ""));
+  EXPECT_TRUE(SameOrigin(request, "https://triage.example.org/"));
+  request.headers["origin"] = "https://evil.example";
+  EXPECT_FALSE(SameOrigin(request, "https://triage.example.org"));
+  request.headers["origin"] = "null";
+  EXPECT_FALSE(SameOrigin(request, ""));
+  request.headers.erase("origin");
+  request.headers["referer"] = "https://evil.example/page";
+  EXPECT_FALSE(SameOrigin(request, ""));
+  request.headers["referer"] = "http://127.0.0.1:8080/login?next=/";
+  EXPECT_TRUE(SameOrigin(request, ""));
+}
+
 TEST(HtmlTest, TicketAndVersionSplitAtTheLastSlash) {
   std::string ticket;
   std::string version;

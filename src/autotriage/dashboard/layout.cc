@@ -12,6 +12,7 @@ namespace {
 
 constexpr char kFlashCookie[] = "autotriage_flash";
 constexpr int kFlashSeconds = 60;
+constexpr size_t kFlashMaxBytes = 400;  // keeps the cookie far below browsers' 4 KB limit
 
 struct NavEntry {
   const char* id;
@@ -136,8 +137,10 @@ ServerResponse Redirect(const std::string& location) {
 ServerResponse RedirectWithFlash(const std::string& location, const std::string& kind,
                                  const std::string& message) {
   ServerResponse response = Redirect(location);
+  std::string text =
+      message.size() > kFlashMaxBytes ? message.substr(0, kFlashMaxBytes) + "…" : message;
   response.headers.emplace_back("Set-Cookie",
-                                FlashCookie(UrlEncode(kind + ":" + message), kFlashSeconds));
+                                FlashCookie(UrlEncode(kind + ":" + text), kFlashSeconds));
   return response;
 }
 

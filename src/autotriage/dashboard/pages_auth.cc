@@ -48,7 +48,7 @@ ServerResponse ShowLogin(Context&, const ServerRequest& request) {
 }
 
 ServerResponse DoLogin(Context& context, const ServerRequest& request) {
-  if (!SameOrigin(request)) {
+  if (!SameOrigin(request, context.deps.public_url)) {
     return ErrorPage(403, "sign-in requests must come from the dashboard's own page");
   }
   const std::map<std::string, std::string> form = ParseFormBody(request.body);
@@ -110,7 +110,7 @@ ServerResponse ShowSetup(Context&, const ServerRequest& request) {
 }
 
 ServerResponse DoSetup(Context& context, const ServerRequest& request) {
-  if (!SameOrigin(request)) {
+  if (!SameOrigin(request, context.deps.public_url)) {
     return ErrorPage(403, "set-up requests must come from the dashboard's own page");
   }
   const std::map<std::string, std::string> form = ParseFormBody(request.body);

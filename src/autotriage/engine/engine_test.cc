@@ -295,14 +295,16 @@ TEST_F(EngineTest, ProposalsCarryKnowledgeAndNotesCiteArticles) {
   const std::vector<int64_t> ids = CreateTickets(12);
   Settle();
 
-  int with_articles = 0;
+  std::set<std::string> with_articles;
   int with_similar = 0;
   for (int64_t id : ids) {
     auto advice = store_->LatestAdvice(std::to_string(id));
     ASSERT_TRUE(advice.ok()) << advice.status().ToString();
     ASSERT_TRUE(advice->has_value()) << "ticket " << id;
     const Json json = Json::parse((*advice)->advice_json);
-    with_articles += json["articles"].empty() ? 0 : 1;
+    if (!json["articles"].empty()) {
+      with_articles.insert(std::to_string(id));
+    }
     with_similar += json["similar"].empty() ? 0 : 1;
     ASSERT_FALSE(json["assignees"].empty()) << json.dump();
     EXPECT_FALSE(json["assignees"][0]["reason"].get<std::string>().empty());
@@ -313,17 +315,26 @@ TEST_F(EngineTest, ProposalsCarryKnowledgeAndNotesCiteArticles) {
     EXPECT_EQ(agent->mode, "suggest");
     EXPECT_NE(agent->outcome, outcome::kApplied);  // suggest never writes by itself
   }
-  EXPECT_EQ(with_articles, static_cast<int>(ids.size()));
+  // Articles below the relevance floor are left out rather than padded in, so a few sandbox
+  // tickets with no close article get none; most must get one.
+  EXPECT_GE(with_articles.size() * 3, ids.size() * 2);
   EXPECT_GT(with_similar, 0);
   int notes = 0;
+  int notes_citing = 0;
   for (const RecordedWrite& w : sandbox_->writes()) {
     if (w.path.find("/notes") != std::string::npos) {
       ++notes;
-      EXPECT_NE(w.body.find("data-kb="), std::string::npos) << w.body;
+      const size_t id_end = w.path.find("/notes");
+      const size_t id_start = w.path.rfind('/', id_end - 1) + 1;
+      const bool cites = w.body.find("data-kb=") != std::string::npos;
+      notes_citing += cites ? 1 : 0;
+      EXPECT_EQ(cites, with_articles.count(w.path.substr(id_start, id_end - id_start)) == 1)
+          << w.path << " " << w.body;
       EXPECT_NE(w.body.find("Suggested assignee"), std::string::npos) << w.body;
     }
   }
   EXPECT_GT(notes, 0);
+  EXPECT_GT(notes_citing, 0);
 }
 
 // Cron mode over a backlog: events stored in one batch, then RunOnce with four workers and four

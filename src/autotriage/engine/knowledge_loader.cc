@@ -121,11 +121,9 @@ AdvisorSources KnowledgeLoader::Load(int64_t now, bool sync_kb, KnowledgeLoadRep
   // 1. KB.
   if (std::shared_ptr<KbIndex> index = OpenIndex(&problems)) {
     if (sync_kb) {
-      bool changed = false;
       if (helpdesk_->capabilities().knowledge_base) {
         Result<KbSyncReport> synced = SyncKbFromHelpdesk(*helpdesk_, index.get());
         if (synced.ok()) {
-          changed = changed || synced->added + synced->updated + synced->removed > 0;
           r.kb_syncs.push_back(*synced);
         } else {
           problems.push_back("KB sync failed (older articles kept): " + synced.status().message());
@@ -135,17 +133,13 @@ AdvisorSources KnowledgeLoader::Load(int64_t now, bool sync_kb, KnowledgeLoadRep
         Result<KbSyncReport> synced = SyncKbFromMarkdown(
             config_.knowledge.markdown_dir, config_.knowledge.markdown_base_url, index.get());
         if (synced.ok()) {
-          changed = changed || synced->added + synced->updated + synced->removed > 0;
           r.kb_syncs.push_back(*synced);
         } else {
           problems.push_back("Markdown KB sync failed: " + synced.status().message());
         }
       }
-      if (changed) {
-        if (Status built = index->BuildVectors({}); !built.ok()) {
-          problems.push_back("KB vectors not rebuilt: " + built.message());
-        }
-      }
+      // No vector training here: the engine ranks with BM25F alone (dense_weight 0, chosen by
+      // cross-validation), so training would only cost start-up time.
     }
     if (Result<int64_t> count = index->Count(); count.ok()) {
       r.kb_documents = *count;

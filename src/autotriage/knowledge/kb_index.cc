@@ -1,5 +1,5 @@
-// KbIndex on SQLite: opening and checking the file, the connection pool, writes and plain reads.
-// Search is in kb_search.cc, dense vectors in kb_vectors.cc.
+// KbIndex on SQLite: opening and checking the file, the connection pool and plain reads.
+// Writes are in kb_writes.cc, Search in kb_search.cc, dense vectors in kb_vectors.cc.
 #include "autotriage/knowledge/kb_index.h"
 
 #include <sqlite3.h>
@@ -45,7 +45,6 @@ CREATE TABLE word_vectors(word TEXT PRIMARY KEY, idf REAL NOT NULL, vector BLOB 
 }  // namespace
 
 Connection::~Connection() {
-  sqlite3_finalize(match);
   sqlite3_finalize(fetch);
   sqlite3_close_v2(db);
 }
@@ -151,14 +150,9 @@ Status SqliteKbIndex::CheckOrCreateSchema() {
 }
 
 Status SqliteKbIndex::PrepareReader(Connection* connection) const {
-  // bm25() is negative (more negative = better); ordering by it ascending gives the best first.
-  const char* match_sql =
-      "SELECT rowid, bm25(terms, ?2, ?3, ?4) AS score FROM terms WHERE terms MATCH ?1 "
-      "ORDER BY score LIMIT ?5";
   const char* fetch_sql =
       "SELECT id, title, url, substr(body, 1, ?2) FROM documents WHERE rowid = ?1";
-  if (sqlite3_prepare_v2(connection->db, match_sql, -1, &connection->match, nullptr) != SQLITE_OK ||
-      sqlite3_prepare_v2(connection->db, fetch_sql, -1, &connection->fetch, nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(connection->db, fetch_sql, -1, &connection->fetch, nullptr) != SQLITE_OK) {
     const int code = sqlite3_errcode(connection->db);
     if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT || code == SQLITE_ERROR) {
       return Corruption("KB index " + path_ + " is damaged: " + sqlite3_errmsg(connection->db));
@@ -176,6 +170,7 @@ Status SqliteKbIndex::LoadState() {
   while (languages.Step() == SQLITE_ROW) {
     languages_.insert(languages.Text(0));
   }
+  AUTOTRIAGE_RETURN_IF_ERROR(LoadPostings());
   return LoadVectors();
 }
 
@@ -206,7 +201,6 @@ Result<SqliteKbIndex::PooledConnection> SqliteKbIndex::AcquireReader() const {
 }
 
 void SqliteKbIndex::ReleaseReader(Connection* connection) const {
-  sqlite3_reset(connection->match);
   sqlite3_reset(connection->fetch);
   std::lock_guard<std::mutex> lock(pool_mutex_);
   if (connection == &writer_) {
@@ -215,155 +209,6 @@ void SqliteKbIndex::ReleaseReader(Connection* connection) const {
   } else {
     idle_.push_back(connection);
   }
-}
-
-namespace {
-
-struct PreparedDocument {
-  const KbDocument* source;
-  std::string language;
-  std::string body;  // truncated to max_body_bytes
-  std::string title_terms;
-  std::string body_terms;
-  std::vector<std::string> all_terms;  // title + body, for the dense vector
-};
-
-}  // namespace
-
-Status SqliteKbIndex::Upsert(const std::vector<KbDocument>& documents) {
-  for (size_t i = 0; i < documents.size(); ++i) {
-    if (documents[i].id.empty()) {
-      return InvalidArgument("KB document " + std::to_string(i) + " has no id");
-    }
-    if (documents[i].title.empty()) {
-      return InvalidArgument("KB document " + std::to_string(i) + " (" + documents[i].id +
-                             ") has no title");
-    }
-  }
-  // Stemming is the expensive part: done before taking the write lock.
-  std::vector<PreparedDocument> prepared;
-  prepared.reserve(documents.size());
-  for (const KbDocument& document : documents) {
-    PreparedDocument p;
-    p.source = &document;
-    p.language = Language(document.language);
-    p.body = std::string(TruncateUtf8(document.body_text, options_.max_body_bytes));
-    std::vector<std::string> title_terms = Terms(document.title, p.language);
-    std::vector<std::string> body_terms = Terms(p.body, p.language);
-    p.title_terms = JoinTerms(title_terms);
-    p.body_terms = JoinTerms(body_terms);
-    p.all_terms = std::move(title_terms);
-    p.all_terms.insert(p.all_terms.end(), std::make_move_iterator(body_terms.begin()),
-                       std::make_move_iterator(body_terms.end()));
-    prepared.push_back(std::move(p));
-  }
-
-  std::unique_lock<std::shared_mutex> lock(state_mutex_);
-  AUTOTRIAGE_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-  Statement find(writer_.db, "SELECT rowid FROM documents WHERE id = ?1");
-  Statement insert(writer_.db,
-                   "INSERT INTO documents(id, source, title, body, url, language, updated_at, "
-                   "content_hash, vector) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-  Statement update(writer_.db,
-                   "UPDATE documents SET source = ?2, title = ?3, body = ?4, url = ?5, "
-                   "language = ?6, updated_at = ?7, content_hash = ?8, vector = ?9 "
-                   "WHERE rowid = ?1");
-  Statement insert_terms(writer_.db,
-                         "INSERT INTO terms(rowid, title, body, linked) VALUES (?1, ?2, ?3, '')");
-  Statement update_terms(writer_.db, "UPDATE terms SET title = ?2, body = ?3 WHERE rowid = ?1");
-  Status status = find.status("KB upsert");
-  for (const Statement* s : {&insert, &update, &insert_terms, &update_terms}) {
-    if (status.ok()) {
-      status = s->status("KB upsert");
-    }
-  }
-  std::vector<std::pair<int64_t, std::vector<float>>> new_vectors;
-  std::vector<float> vector;
-  for (size_t i = 0; i < prepared.size() && status.ok(); ++i) {
-    const PreparedDocument& p = prepared[i];
-    const KbDocument& d = *p.source;
-    find.Reset();
-    find.Bind(1, d.id);
-    const bool exists = find.Step() == SQLITE_ROW;
-    int64_t rowid = exists ? find.Int(0) : 0;
-    const bool has_vector = !dense_.empty() && dense_.Embed(p.all_terms, &vector);
-    Statement& write = exists ? update : insert;
-    write.Reset();
-    if (exists) {
-      write.Bind(1, rowid);
-    } else {
-      write.Bind(1, d.id);
-    }
-    write.Bind(2, d.source);
-    write.Bind(3, d.title);
-    write.Bind(4, p.body);
-    write.Bind(5, d.url);
-    write.Bind(6, p.language);
-    write.Bind(7, d.updated_at);
-    write.Bind(8, d.content_hash);
-    if (has_vector) {
-      write.BindBlob(9, vector.data(), vector.size() * sizeof(float));
-    } else {
-      write.BindNull(9);
-    }
-    if (write.Step() != SQLITE_DONE) {
-      status = SqlError("cannot write a KB document");
-      break;
-    }
-    if (!exists) {
-      rowid = sqlite3_last_insert_rowid(writer_.db);
-    }
-    Statement& terms = exists ? update_terms : insert_terms;
-    terms.Reset();
-    terms.Bind(1, rowid);
-    terms.Bind(2, p.title_terms);
-    terms.Bind(3, p.body_terms);
-    if (terms.Step() != SQLITE_DONE) {
-      status = SqlError("cannot index a KB document");
-      break;
-    }
-    new_vectors.emplace_back(rowid, has_vector ? vector : std::vector<float>());
-  }
-  if (!status.ok()) {
-    (void)Exec("ROLLBACK");
-    return status;
-  }
-  AUTOTRIAGE_RETURN_IF_ERROR(Exec("COMMIT"));
-  for (auto& [rowid, doc_vector] : new_vectors) {
-    if (doc_vector.empty()) {
-      dense_.RemoveDoc(rowid);
-    } else {
-      dense_.SetDoc(rowid, doc_vector);
-    }
-  }
-  for (const PreparedDocument& p : prepared) {
-    languages_.insert(p.language);
-  }
-  return Status::Ok();
-}
-
-Status SqliteKbIndex::Remove(const std::string& id) {
-  std::unique_lock<std::shared_mutex> lock(state_mutex_);
-  Statement find(writer_.db, "SELECT rowid FROM documents WHERE id = ?1");
-  AUTOTRIAGE_RETURN_IF_ERROR(find.status("KB remove"));
-  find.Bind(1, id);
-  if (find.Step() != SQLITE_ROW) {
-    return Status::Ok();
-  }
-  const int64_t rowid = find.Int(0);
-  AUTOTRIAGE_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-  Statement drop_terms(writer_.db, "DELETE FROM terms WHERE rowid = ?1");
-  Statement drop_document(writer_.db, "DELETE FROM documents WHERE rowid = ?1");
-  drop_terms.Bind(1, rowid);
-  drop_document.Bind(1, rowid);
-  if (drop_terms.Step() != SQLITE_DONE || drop_document.Step() != SQLITE_DONE) {
-    Status error = SqlError("cannot remove KB document " + id);
-    (void)Exec("ROLLBACK");
-    return error;
-  }
-  AUTOTRIAGE_RETURN_IF_ERROR(Exec("COMMIT"));
-  dense_.RemoveDoc(rowid);
-  return Status::Ok();
 }
 
 Result<std::vector<KbDocumentInfo>> SqliteKbIndex::List(const std::string& source) const {
@@ -418,42 +263,13 @@ Result<int64_t> SqliteKbIndex::Count() const {
   return count.Int(0);
 }
 
-Status SqliteKbIndex::AddLinkedText(const std::string& id, std::string_view text) {
-  std::unique_lock<std::shared_mutex> lock(state_mutex_);
-  Statement find(writer_.db, "SELECT rowid, language FROM documents WHERE id = ?1");
-  AUTOTRIAGE_RETURN_IF_ERROR(find.status("KB linked text"));
-  find.Bind(1, id);
-  if (find.Step() != SQLITE_ROW) {
-    return NotFound("KB document " + id + " is not in the index " + path_);
-  }
-  const int64_t rowid = find.Int(0);
-  const std::string terms = JoinTerms(Terms(text, Language(find.Text(1))));
-  if (terms.empty()) {
-    return Status::Ok();
-  }
-  Statement append(writer_.db,
-                   "UPDATE terms SET linked = CASE WHEN linked = '' THEN ?2 "
-                   "ELSE linked || ' ' || ?2 END WHERE rowid = ?1");
-  AUTOTRIAGE_RETURN_IF_ERROR(append.status("KB linked text"));
-  append.Bind(1, rowid);
-  append.Bind(2, terms);
-  if (append.Step() != SQLITE_DONE) {
-    return SqlError("cannot add linked text");
-  }
-  return Status::Ok();
-}
-
-Status SqliteKbIndex::ClearLinkedText() {
-  std::unique_lock<std::shared_mutex> lock(state_mutex_);
-  return Exec("UPDATE terms SET linked = '' WHERE linked != ''");
-}
-
 }  // namespace kb_internal
 
 Result<std::unique_ptr<KbIndex>> KbIndex::Open(const std::string& path, KbIndexOptions options) {
   if (path.empty()) {
     return InvalidArgument("KB index path is empty");
   }
+  AUTOTRIAGE_RETURN_IF_ERROR(kb_internal::ToBm25fParams(options).status());
   auto index = std::make_unique<kb_internal::SqliteKbIndex>(path, std::move(options));
   AUTOTRIAGE_RETURN_IF_ERROR(index->Init(nullptr));
   return std::unique_ptr<KbIndex>(std::move(index));
@@ -461,6 +277,7 @@ Result<std::unique_ptr<KbIndex>> KbIndex::Open(const std::string& path, KbIndexO
 
 Result<std::unique_ptr<KbIndex>> KbIndex::OpenInMemoryCopy(const std::string& path,
                                                            KbIndexOptions options) {
+  AUTOTRIAGE_RETURN_IF_ERROR(kb_internal::ToBm25fParams(options).status());
   std::error_code error;
   if (!std::filesystem::is_regular_file(path, error)) {
     return NotFound("KB index " + path + " does not exist");

@@ -1,12 +1,14 @@
 // Private to the knowledge module: the SQLite-backed KbIndex, split over kb_index.cc (schema,
-// writes, reads), kb_search.cc (Search) and kb_vectors.cc (dense vectors).
+// connections, reads), kb_writes.cc (writes, which keep the file and the in-memory postings in
+// step), kb_search.cc (Search), kb_vectors.cc (dense vectors) and kb_bm25.cc (BM25F postings).
 //
 // Layout of the file: meta(key, value) with kind/format; documents (one row per article, its
 // plain text and its dense vector); terms, an FTS5 table whose rowid is the document's rowid and
-// whose columns title/body/linked hold space-separated stems; word_vectors (stem, idf, vector).
+// whose columns title/body/linked hold space-separated stems (the postings are built from it at
+// open; FTS5's own ranking is not used); word_vectors (stem, idf, vector).
 // Concurrency: state_mutex_ is shared by readers (Search, List, Contains, Count) and exclusive
-// for writers, so the in-memory vectors always match the committed rows. Readers take a
-// connection from a small pool: for a file every reader has its own read-only connection (WAL
+// for writers, so the in-memory postings and vectors always match the committed rows. Readers take
+// a connection from a small pool: for a file every reader has its own read-only connection (WAL
 // lets them read at the same time); an in-memory index has one connection that readers take in
 // turn (the pool then holds the writer connection itself).
 #pragma once
@@ -21,6 +23,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "autotriage/knowledge/kb_bm25.h"
 #include "autotriage/knowledge/kb_index.h"
 
 struct sqlite3;
@@ -36,7 +39,6 @@ struct Connection {
   ~Connection();
 
   sqlite3* db = nullptr;
-  sqlite3_stmt* match = nullptr;  // FTS5 MATCH with bm25, best first
   sqlite3_stmt* fetch = nullptr;  // title, url, start of body by rowid
 };
 
@@ -73,6 +75,8 @@ class SqliteKbIndex : public KbIndex {
   Status ClearLinkedText() override;
   Status BuildVectors(const std::vector<std::string>& extra_corpus) override;
   Result<std::vector<KbHit>> Search(std::string_view query, int k) const override;
+  Result<std::vector<KbHit>> Search(std::string_view query, int k,
+                                    const KbSearchOptions& options) const override;
 
  private:
   class PooledConnection;
@@ -80,6 +84,7 @@ class SqliteKbIndex : public KbIndex {
   Status CheckOrCreateSchema();
   Status LoadState();
   Status LoadVectors();
+  Status LoadPostings();
   Status PrepareReader(Connection* connection) const;
   Result<PooledConnection> AcquireReader() const;
   void ReleaseReader(Connection* connection) const;
@@ -94,6 +99,7 @@ class SqliteKbIndex : public KbIndex {
   mutable std::shared_mutex state_mutex_;
   Connection writer_;
   DenseVectors dense_;
+  Bm25fPostings postings_;
   std::set<std::string> languages_;
 
   mutable std::mutex pool_mutex_;
@@ -127,9 +133,16 @@ class SqliteKbIndex::PooledConnection {
   Connection* connection_;
 };
 
-// Unique stems of `query` under every language the index holds, at most kMaxQueryTerms.
-std::vector<std::string> QueryTerms(std::string_view query, const std::set<std::string>& languages);
+// The stems of a query under every language the index holds.
+struct QueryTerms {
+  std::vector<std::string> all;                       // unique, at most kMaxQueryTerms
+  std::vector<std::vector<std::string>> by_language;  // unique per language, same cap
+};
+QueryTerms MakeQueryTerms(std::string_view query, const std::set<std::string>& languages);
 inline constexpr size_t kMaxQueryTerms = 64;
+
+// BM25F parameters of search options; kInvalidArgument naming a bad option.
+Result<Bm25fParams> ToBm25fParams(const KbSearchOptions& options);
 inline constexpr int kBm25Candidates = 100;
 inline constexpr int kDenseCandidates = 20;
 inline constexpr size_t kSnippetChars = 200;

@@ -1,9 +1,11 @@
 #include "autotriage/knowledge/kb_terms.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <set>
+#include <unordered_map>
 
 #include "autotriage/knowledge/stemmer.h"
 
@@ -70,6 +72,12 @@ bool IsWordByte(unsigned char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
 }
 
+// The first two bytes of a string of at least two bytes, as one key.
+uint16_t PrefixKey(std::string_view text) {
+  return static_cast<uint16_t>(static_cast<unsigned char>(text[0]) << 8 |
+                               static_cast<unsigned char>(text[1]));
+}
+
 bool IsSpace(char c) {
   return c == ' ' || c == '\n' || c == '\t' || c == '\r';
 }
@@ -114,6 +122,14 @@ std::string Snippet(std::string_view text, const std::vector<std::string>& stems
   const std::string_view scan = TruncateUtf8(text, kSnippetScanBytes);
   // Offsets of words that match a stem, and which stem.
   std::vector<std::pair<size_t, size_t>> matches;
+  // Stems by their first two bytes: a word is compared only with the stems it could start with
+  // (a long ticket has up to 64 stems, a scan up to ~2,500 words).
+  std::unordered_map<uint16_t, std::vector<size_t>> by_prefix;
+  for (size_t s = 0; s < stems.size(); ++s) {
+    if (stems[s].size() >= 2) {
+      by_prefix[PrefixKey(stems[s])].push_back(s);
+    }
+  }
   std::string word;
   size_t i = 0;
   while (i < scan.size()) {
@@ -128,8 +144,15 @@ std::string Snippet(std::string_view text, const std::vector<std::string>& stems
       word.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
       ++i;
     }
-    for (size_t s = 0; s < stems.size(); ++s) {
-      if (stems[s].size() >= 2 && word.compare(0, stems[s].size(), stems[s]) == 0) {
+    if (word.size() < 2) {
+      continue;
+    }
+    auto candidates = by_prefix.find(PrefixKey(word));
+    if (candidates == by_prefix.end()) {
+      continue;
+    }
+    for (size_t s : candidates->second) {  // in stem order: the first match wins
+      if (word.compare(0, stems[s].size(), stems[s]) == 0) {
         matches.emplace_back(start, s);
         break;
       }

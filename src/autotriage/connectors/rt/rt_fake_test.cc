@@ -126,27 +126,41 @@ TEST(RtFakeTest, UpdatedSinceIsShiftedByTheMeasuredZoneOffset) {
   }
 }
 
-TEST(RtFakeTest, CursorRepeatsTheFirstPagesBound) {
+TEST(RtFakeTest, CursorAsksForWhatSortsAfterTheLastTicketInRtsZone) {
+  const int64_t offset = 3600;  // RT reads TicketSQL dates one hour east of UTC
+  std::vector<std::string> ignored;
+  FakeHttpClient::Handler zoned = ZonedRt(offset, &ignored);
   std::vector<std::string> urls;
   auto fake = std::make_shared<FakeHttpClient>([&](const HttpRequest& request) {
+    if (request.url.find("order=ASC") == std::string::npos) {
+      return zoned(request);  // the zone measurement
+    }
     urls.push_back(request.url);
-    return Result<HttpResponse>(Json(
-        200, R"({"page":1,"pages":2,"total":3,"next_page":"x","items":[{"id":"1"},{"id":"2"}]})"));
+    return Result<HttpResponse>(Json(200, R"({"page":1,"pages":2,"total":3,"next_page":"x",
+        "items":[{"id":"1","Subject":"a","LastUpdated":"2026-03-01T10:00:00Z"},
+                 {"id":"7","Subject":"b","LastUpdated":"2026-03-01T10:00:05Z"}]})"));
   });
   std::unique_ptr<Helpdesk> helpdesk = Make(fake);
   TicketQuery query;
   query.page_size = 500;  // clamped to RT's 100
   Result<TicketPage> first = helpdesk->FindTickets(query);
-  ASSERT_TRUE(first.ok());
-  EXPECT_EQ(first->next_cursor, "2;");
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->tickets.size(), 2u);
+  EXPECT_EQ(first->next_cursor, "2026-03-01 11:00:05;7");
   query.cursor = first->next_cursor;
   ASSERT_TRUE(helpdesk->FindTickets(query).ok());
   ASSERT_EQ(urls.size(), 2u);
   EXPECT_THAT(urls[0], HasSubstr("http://rt.example/rt/REST/2.0/tickets?query="));
   EXPECT_THAT(urls[0], HasSubstr("&page=1&per_page=100"));
-  EXPECT_THAT(urls[1], HasSubstr("&page=2&per_page=100"));
-  query.cursor = "2;'; DROP";
-  EXPECT_EQ(helpdesk->FindTickets(query).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(QueryOf(urls[0]), "id > 0");
+  EXPECT_THAT(urls[1], HasSubstr("&page=1&per_page=100"));
+  EXPECT_EQ(QueryOf(urls[1]),
+            "id > 0 AND LastUpdated >= '2026-03-01 11:00:05' AND "
+            "(LastUpdated > '2026-03-01 11:00:05' OR id > 7)");
+  for (const std::string bad : {"2;'; DROP", "2026-03-01 11:00:05;7 OR 1", ";7", "x;7"}) {
+    query.cursor = bad;
+    EXPECT_EQ(helpdesk->FindTickets(query).status().code(), StatusCode::kInvalidArgument) << bad;
+  }
 }
 
 TEST(RtFakeTest, RefusedUpdateIsATypedErrorAndNotRetried) {

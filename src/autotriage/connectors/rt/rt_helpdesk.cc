@@ -243,22 +243,22 @@ Result<int64_t> RtHelpdesk::ZoneOffset() {
 // ---- Reads ----
 
 Result<TicketPage> RtHelpdesk::FindTickets(const TicketQuery& query) {
-  // The cursor carries the page number and the zone-adjusted date bound of the first page, so
-  // every page repeats exactly the same search.
-  int page = 1;
+  // Keyset paging: the cursor is "<LastUpdated literal>;<id>" of the last ticket returned, and
+  // the next page asks for what sorts after it. Offset paging would skip a ticket whenever one
+  // on an earlier page is updated meanwhile (it moves to the end and everything shifts left);
+  // with a key, a ticket updated during the walk is simply seen again in its newer state.
   std::string since_literal;
+  std::string after_id;
   if (!query.cursor.empty()) {
     const size_t split = query.cursor.find(';');
-    const std::string number = query.cursor.substr(0, split);
-    since_literal = split == std::string::npos ? "" : query.cursor.substr(split + 1);
-    const bool literal_ok = std::all_of(since_literal.begin(), since_literal.end(), [](char c) {
-      return std::isdigit(static_cast<unsigned char>(c)) || c == '-' || c == ':' || c == ' ';
-    });
-    if (!IsRtTicketId(number) || number.size() > 6 || !literal_ok) {
-      return InvalidArgument("RT: malformed ticket cursor '" + query.cursor + "'");
-    }
-    page = std::stoi(number);
-    if (page < 1) {
+    since_literal = query.cursor.substr(0, split);
+    after_id = split == std::string::npos ? "" : query.cursor.substr(split + 1);
+    const bool literal_ok =
+        !since_literal.empty() &&
+        std::all_of(since_literal.begin(), since_literal.end(), [](char c) {
+          return std::isdigit(static_cast<unsigned char>(c)) || c == '-' || c == ':' || c == ' ';
+        });
+    if (!literal_ok || !IsRtTicketId(after_id)) {
       return InvalidArgument("RT: malformed ticket cursor '" + query.cursor + "'");
     }
   } else if (query.updated_since > 0) {
@@ -269,10 +269,10 @@ Result<TicketPage> RtHelpdesk::FindTickets(const TicketQuery& query) {
     since_literal = FormatRtSqlTime(query.updated_since + offset.value());
   }
   const int per_page = std::clamp(query.page_size, 1, kMaxPageSize);
-  const std::string path = "/tickets?query=" + RtUrlEncode(BuildTicketSql(query, since_literal)) +
-                           "&orderby=LastUpdated&order=ASC&orderby=id&order=ASC" +
-                           "&page=" + std::to_string(page) +
-                           "&per_page=" + std::to_string(per_page) + RtTicketFields();
+  const std::string path =
+      "/tickets?query=" + RtUrlEncode(BuildTicketSql(query, since_literal, after_id)) +
+      "&orderby=LastUpdated&order=ASC&orderby=id&order=ASC&page=1&per_page=" +
+      std::to_string(per_page) + RtTicketFields();
   Result<std::string> body = transport_.Get(path);
   if (!body.ok()) {
     return body.status();
@@ -282,14 +282,19 @@ Result<TicketPage> RtHelpdesk::FindTickets(const TicketQuery& query) {
     return list.status();
   }
   TicketPage out;
+  if (list->info.has_next && !list->tickets.empty()) {
+    Result<int64_t> offset = ZoneOffset();
+    if (!offset.ok()) {
+      return offset.status();
+    }
+    const Ticket& last = list->tickets.back();
+    out.next_cursor = FormatRtSqlTime(last.updated_at + offset.value()) + ";" + last.id;
+  }
   for (Ticket& ticket : list->tickets) {
     // Belt and braces for the zone measurement: never return a ticket older than asked for.
     if (ticket.updated_at >= query.updated_since) {
       out.tickets.push_back(std::move(ticket));
     }
-  }
-  if (list->info.has_next && !list->tickets.empty()) {
-    out.next_cursor = std::to_string(page + 1) + ";" + since_literal;
   }
   return out;
 }

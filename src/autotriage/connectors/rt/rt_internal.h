@@ -33,8 +33,11 @@ std::string FormatRtSqlTime(int64_t unix_seconds);
 // A TicketSQL string literal: single quotes, with backslash and quote escaped.
 std::string QuoteTicketSql(std::string_view value);
 // The TicketSQL for a query; `since_literal` is the already zone-adjusted LastUpdated bound
-// (empty = no bound).
-std::string BuildTicketSql(const TicketQuery& query, std::string_view since_literal);
+// (empty = no bound). A non-empty `after_id` makes it a keyset page: tickets updated at exactly
+// `since_literal` count only when their id is greater, so pages never skip or repeat a ticket
+// however the set shifts between requests.
+std::string BuildTicketSql(const TicketQuery& query, std::string_view since_literal,
+                           std::string_view after_id = {});
 // RT's own label for a priority number: the highest label whose number is <= value, as RT's
 // _PriorityAsString does; the number itself when no label fits.
 std::string RtPriorityLabel(int64_t value, const std::vector<std::pair<std::string, int>>& labels);

@@ -110,11 +110,18 @@ std::string QuoteTicketSql(std::string_view value) {
   return out;
 }
 
-std::string BuildTicketSql(const TicketQuery& query, std::string_view since_literal) {
+std::string BuildTicketSql(const TicketQuery& query, std::string_view since_literal,
+                           std::string_view after_id) {
   // RT returns nothing for an empty query, so "every ticket" needs a condition of its own.
   std::vector<std::string> conditions = {"id > 0"};
   if (!since_literal.empty()) {
-    conditions.push_back("LastUpdated >= " + QuoteTicketSql(since_literal));
+    const std::string bound = QuoteTicketSql(since_literal);
+    conditions.push_back("LastUpdated >= " + bound);
+    if (!after_id.empty()) {
+      // RT's '=' on a date means "that whole day", so the tie on the bound is written as
+      // ">= bound AND (> bound OR id > N)" rather than "> bound OR (= bound AND id > N)".
+      conditions.push_back("(LastUpdated > " + bound + " OR id > " + std::string(after_id) + ")");
+    }
   }
   if (!query.group.empty()) {
     conditions.push_back("Queue = " + QuoteTicketSql(query.group));
