@@ -270,6 +270,7 @@ int RunDemo(const DemoArgs& args) {
   std::shared_ptr<Store> store = std::move(*opened);
   EngineDeps deps;
   deps.config = *config;
+  deps.config.models.reload_seconds = 0;  // the demo serves its own bundle, not a registry's
   deps.store = store;
   ApprovalParts approvals = MakeApprovalParts(*config, store, *helpdesk->helpdesk);
   deps.policy = approvals.policy;

@@ -44,6 +44,9 @@ Result<EngineParts> BuildEngine(const ServeArgs& args,
   if (args.port >= 0) {
     config->server.port = args.port;
   }
+  if (!args.model.empty()) {
+    config->models.reload_seconds = 0;  // --model pins the bundle: no switch to the registry's
+  }
   *config_out = *config;
   Result<std::shared_ptr<const ModelBundle>> bundle = LoadConfiguredBundle(*config, args.model);
   if (!bundle.ok()) {
@@ -221,7 +224,9 @@ int RunOnce(const ServeArgs& args) {
 void AddCommonOptions(CLI::App* cmd, ServeArgs* args) {
   cmd->add_option("--config", args->config, "YAML configuration (see `autotriage config example`)")
       ->envname("AUTOTRIAGE_CONFIG");
-  cmd->add_option("--model", args->model, "Model bundle to serve (default: models.active)");
+  cmd->add_option("--model", args->model,
+                  "Model bundle to serve, pinned (default: the model registry's live version, else "
+                  "models.active; docs/models.md)");
   cmd->add_flag("--json", args->json, "Print the summary as one JSON object");
 }
 

@@ -10,6 +10,7 @@
 #include "autotriage/cli/progress.h"
 #include "autotriage/cli/version.h"
 #include "autotriage/ml/bundle.h"
+#include "autotriage/ml/head_settings.h"
 
 namespace autotriage {
 namespace {
@@ -30,29 +31,6 @@ struct TrainArgs {
   uint64_t seed = 1;
   int threads = 2;
 };
-
-std::string SettingsJson(const HeadOptions& o) {
-  nlohmann::json j;
-  j["tfidf"] = {{"word_ngram_max", o.tfidf.word_ngram_max},
-                {"char_ngram_min", o.tfidf.char_ngram_min},
-                {"char_ngram_max", o.tfidf.char_ngram_max},
-                {"min_df", o.tfidf.min_df},
-                {"sublinear_tf", o.tfidf.sublinear_tf}};
-  j["linear"] = {{"loss", o.linear.loss == LinearLoss::kLogistic ? "logistic" : "squared_hinge"},
-                 {"c", o.linear.c},
-                 {"epsilon", o.linear.epsilon}};
-  j["fasttext"] = {{"enabled", o.use_fasttext},
-                   {"dim", o.fasttext.dim},
-                   {"epochs", o.fasttext.epochs},
-                   {"learning_rate", o.fasttext.learning_rate},
-                   {"word_ngrams", o.fasttext.word_ngrams},
-                   {"buckets", o.fasttext.buckets}};
-  j["validation_fraction"] = o.validation_fraction;
-  j["target_precision"] = o.target_precision;
-  j["min_examples_per_class"] = o.min_examples_per_class;
-  j["seed"] = o.seed;
-  return j.dump();
-}
 
 void PrintHeadSummary(const HeadInfo& info) {
   std::printf("head '%s': %lld examples, %zu labels, %d features\n", info.field.c_str(),
@@ -149,7 +127,7 @@ int RunTrain(const TrainArgs& args) {
   meta.created_at = NowIso8601();
   meta.autotriage_version = kVersion;
   meta.training_data_name = std::filesystem::path(args.data).filename().string();
-  meta.settings_json = SettingsJson(options);
+  meta.settings_json = HeadSettingsJson(options);
   if (Status saved = bundle.Save(args.out); !saved.ok()) {
     PrintError(saved);
     return 1;

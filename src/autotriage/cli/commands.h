@@ -28,5 +28,7 @@ void AddApprovalsCommand(CLI::App& app, int* exit_code);
 void AddSuggestCommand(CLI::App& app, int* exit_code);
 void AddKbCommand(CLI::App& app, int* exit_code);
 void AddUsersCommand(CLI::App& app, int* exit_code);
+void AddRetrainCommand(CLI::App& app, int* exit_code);
+void AddModelsCommand(CLI::App& app, int* exit_code);
 
 }  // namespace autotriage

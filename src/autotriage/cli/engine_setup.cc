@@ -10,6 +10,7 @@
 #include "autotriage/config/loader.h"
 #include "autotriage/connectors/factory.h"
 #include "autotriage/core/ids.h"
+#include "autotriage/ml/registry.h"
 
 namespace autotriage {
 namespace {
@@ -148,11 +149,20 @@ Result<HelpdeskConnection> ConnectConfiguredHelpdesk(
 
 Result<std::shared_ptr<const ModelBundle>> LoadConfiguredBundle(const Config& config,
                                                                 const std::string& override_path) {
-  const std::string path = override_path.empty() ? config.models.active : override_path;
+  std::string path = override_path;
+  if (path.empty()) {
+    // The registry's live version wins over models.active (docs/models.md); a damaged registry
+    // is an error rather than a silent fallback to another model.
+    Result<std::optional<LiveModel>> live = ModelRegistry::ReadLiveModel(config.models.directory);
+    if (!live.ok()) {
+      return live.status();
+    }
+    path = live->has_value() ? (*live)->path : config.models.active;
+  }
   if (path.empty()) {
     return FailedPrecondition(
         "no model to serve: set models.active in the configuration (or pass --model) to a bundle "
-        "made by `autotriage train`");
+        "made by `autotriage train`, or promote one with `autotriage models promote`");
   }
   Result<ModelBundle> bundle = ModelBundle::Load(path);
   if (!bundle.ok()) {
@@ -191,7 +201,7 @@ namespace {
 // The models page: the bundle the engine serves, identified as its decisions are.
 std::vector<ModelInfo> DescribeBundle(const ModelBundle& bundle) {
   ModelInfo model;
-  model.version = "m-" + ToHex64(Fnv1a64(bundle.DescribeJson())).substr(0, 12);
+  model.version = ModelVersionId(bundle);
   model.created_at = bundle.metadata().created_at;
   model.training_data = bundle.metadata().training_data_name + " (" +
                         std::to_string(bundle.metadata().training_data_examples) + " examples)";
@@ -213,6 +223,35 @@ std::vector<ModelInfo> DescribeBundle(const ModelBundle& bundle) {
     model.fields.push_back(std::move(entry));
   }
   return {model};
+}
+
+// The models page with a model registry: every registered version with its state and held-back
+// figures (the live one is what the engine serves, up to models.reload_seconds after a
+// promotion); without one, the bundle the engine started with.
+std::vector<ModelInfo> DescribeModels(const std::string& directory, const ModelBundle& started) {
+  Result<ModelRegistry> registry = ModelRegistry::Open(directory);
+  if (!registry.ok() || registry->entries().empty()) {
+    return DescribeBundle(started);
+  }
+  std::vector<ModelInfo> out;
+  for (const ModelEntry& entry : registry->entries()) {
+    ModelInfo model;
+    model.version = entry.version;
+    model.created_at = entry.created_at;
+    model.training_data = entry.training_data + " · " + std::string(ToString(entry.state));
+    model.active = entry.state == ModelState::kLive;
+    if (entry.evaluation) {
+      for (const auto& [field, figures] : entry.evaluation->candidate) {
+        ModelFieldInfo info;
+        info.field = field;
+        info.metrics = {{"held_back_accuracy", figures.accuracy},
+                        {"held_back_macro_f1", figures.macro_f1}};
+        model.fields.push_back(std::move(info));
+      }
+    }
+    out.push_back(std::move(model));
+  }
+  return out;
 }
 
 std::string DashboardBaseUrl(const Config& config) {
@@ -269,7 +308,9 @@ Result<std::shared_ptr<DashboardParts>> AttachDashboard(const Config& config,
     }
   }
   if (bundle != nullptr) {
-    dashboard.models = [bundle] { return DescribeBundle(*bundle); };
+    dashboard.models = [bundle, directory = config.models.directory] {
+      return DescribeModels(directory, *bundle);
+    };
   }
   dashboard.public_url = DashboardBaseUrl(config);
   if (slack.enabled) {

@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
   autotriage::AddRunCommand(app, &exit_code);
   autotriage::AddTrainCommand(app, &exit_code);
   autotriage::AddEvalCommand(app, &exit_code);
+  autotriage::AddRetrainCommand(app, &exit_code);
+  autotriage::AddModelsCommand(app, &exit_code);
   autotriage::AddClassifyCommand(app, &exit_code);
   autotriage::AddConfigCommand(app, &exit_code);
   autotriage::AddDatasetCommand(app, &exit_code);

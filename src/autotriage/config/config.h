@@ -121,6 +121,9 @@ struct ModelsOptions {
   std::string active;
   // Heads to train and serve, one per predicted field.
   std::vector<ModelHeadOptions> heads = {{"group", ""}, {"priority", ""}, {"type", ""}};
+  // How often a running engine checks the model registry (directory/registry.json) for a newly
+  // promoted live version and switches to it without a restart. 0: never.
+  int reload_seconds = 30;
 };
 
 struct TrainingOptions {
@@ -273,6 +276,18 @@ struct ApprovalOptions {
   int escalate_after_minutes = 240;
 };
 
+// Learning from outcomes (issue 7): automatic demotion of autonomy-matrix cells whose
+// acceptance (accepted / (accepted + replaced + reverted)) over a window falls below a floor.
+// Demotion goes one step (autofill -> suggest -> monitor) and never promotes.
+struct LearningOptions {
+  bool auto_demotion = true;
+  int demotion_window_days = 14;
+  // A cell with fewer judged outcomes (accepted + replaced + reverted) in the window is left.
+  int min_outcomes = 20;
+  double autofill_floor = 0.9;
+  double suggest_floor = 0.6;
+};
+
 // Approval cards in Slack.
 struct SlackOptions {
   bool enabled = false;
@@ -305,6 +320,7 @@ struct Config {
   AssignmentOptions routing;
   ApprovalOptions approvals;
   SlackOptions slack;
+  LearningOptions learning;
   LogOptions log;
 };
 

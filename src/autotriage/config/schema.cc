@@ -272,6 +272,7 @@ const SectionSpec<ModelsOptions>& ModelsSpec() {
                                        StringField("directory", &S::directory, NotEmpty),
                                        StringField("active", &S::active),
                                        ListField("heads", &S::heads, HeadSpec()),
+                                       IntField("reload_seconds", &S::reload_seconds, 0, 86'400),
                                    },
                                    CheckModels};
   return spec;
@@ -367,6 +368,7 @@ const SectionSpec<Config>& ConfigSpec() {
                                        SectionField("routing", &S::routing, AssignmentSpec()),
                                        SectionField("approvals", &S::approvals, ApprovalSpec()),
                                        SectionField("slack", &S::slack, SlackSpec()),
+                                       SectionField("learning", &S::learning, LearningSpec()),
                                        SectionField("log", &S::log, LogSpec()),
                                    },
                                    nullptr};

@@ -1,7 +1,8 @@
 // REST API of the autonomy matrix and the KPIs:
 //   GET /api/v1/matrix            every queue x field cell with its mode and source (viewer)
 //   PUT /api/v1/matrix            {queue, field, mode} (admin; audited)
-//   GET /api/v1/kpis?days=N       the KPI figures (kpis.h), N in 1..365, default 30
+//   GET /api/v1/kpis?days=N       the KPI figures (kpis.h), N in 1..365, default 30; with
+//                                 `outcomes` (outcome_kpis.h); window_days=N is the same as days
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -75,8 +76,65 @@ Json CountsJson(const KpiCounts& c) {
           {"superseded", c.superseded}};
 }
 
+Json NullIfNegative(double value) {
+  return value < 0 ? Json(nullptr) : Json(value);
+}
+
+Json TallyJson(const OutcomeTally& t) {
+  return {{"accepted", t.accepted},
+          {"replaced", t.replaced},
+          {"reverted", t.reverted},
+          {"skipped", t.skipped},
+          {"acceptance", NullIfNegative(t.acceptance())}};
+}
+
+Json OutcomesJson(const OutcomeKpis& o) {
+  Json by_day = Json::array();
+  for (const OutcomeDay& day : o.by_day) {
+    Json entry = TallyJson(day.counts);
+    entry["day"] = day.day;
+    entry["resolved"] = day.resolved;
+    entry["first_contact"] = day.first_contact;
+    entry["mean_resolve_hours"] = NullIfNegative(day.mean_resolve_hours);
+    by_day.push_back(entry);
+  }
+  auto cells = [](const std::vector<OutcomeCell>& list, bool with_queue) {
+    Json json = Json::array();
+    for (const OutcomeCell& cell : list) {
+      Json entry = TallyJson(cell.counts);
+      if (with_queue) {
+        entry["queue"] = cell.queue;
+      }
+      entry["field"] = cell.field;
+      json.push_back(entry);
+    }
+    return json;
+  };
+  Json demoted = Json::array();
+  for (const MatrixCellRecord& cell : o.demoted) {
+    demoted.push_back({{"queue", cell.queue},
+                       {"field", cell.field},
+                       {"mode", cell.mode},
+                       {"updated_ms", cell.updated_ms}});
+  }
+  Json totals = TallyJson(o.total);
+  totals["resolved"] = o.resolved;
+  totals["first_contact"] = o.first_contact;
+  totals["fcr"] = NullIfNegative(o.fcr);
+  totals["mean_resolve_hours"] = NullIfNegative(o.mean_resolve_hours);
+  return {{"totals", totals},
+          {"by_day", by_day},
+          {"by_cell", cells(o.cells, true)},
+          {"by_field", cells(o.fields, false)},
+          {"demoted", demoted}};
+}
+
 ServerResponse Kpis(Context& context, const ServerRequest& request, const Principal&) {
-  Result<int64_t> days = IntParameter(request, "days", 30, 1, 365);
+  Result<int64_t> plain_days = IntParameter(request, "days", 30, 1, 365);
+  if (!plain_days.ok()) {
+    return JsonError(400, plain_days.status().message());
+  }
+  Result<int64_t> days = IntParameter(request, "window_days", *plain_days, 1, 365);
   if (!days.ok()) {
     return JsonError(400, days.status().message());
   }
@@ -116,7 +174,8 @@ ServerResponse Kpis(Context& context, const ServerRequest& request, const Princi
                                  {"totals", totals},
                                  {"by_day", by_day},
                                  {"by_field", groups(data->by_field)},
-                                 {"by_queue", groups(data->by_queue)}}));
+                                 {"by_queue", groups(data->by_queue)},
+                                 {"outcomes", OutcomesJson(data->outcomes)}}));
 }
 
 }  // namespace

@@ -183,6 +183,62 @@ TEST_F(DashboardApiTest, KpisCountAcceptedReplacedAndSkippedPerQueue) {
   EXPECT_EQ(harness_->Api("GET", "/api/v1/kpis?days=abc", viewer_).status, 400);
 }
 
+TEST_F(DashboardApiTest, KpisCarryOutcomesAcceptanceFcrAndDemotedCells) {
+  Store& store = harness_->store();
+  const int64_t now = DashboardHarness::NowMs();
+  int64_t id = 900000;
+  for (const char* kind : {"accepted", "accepted", "accepted", "replaced", "skipped"}) {
+    OutcomeRecord o;
+    o.decision_id = ++id;
+    o.ticket_id = "o" + std::to_string(id);
+    o.queue = "OutcomeQueue";
+    o.field = "group";
+    o.mode = "autofill";
+    o.kind = kind;
+    o.observed_ms = now;
+    ASSERT_TRUE(store.RecordOutcome(o, AuditEntry()).ok());
+  }
+  ResolutionRecord r;
+  r.ticket_id = "o900001";
+  r.queue = "OutcomeQueue";
+  r.created_ms = now - 7200000;
+  r.resolved_ms = now;
+  r.first_contact = true;
+  ASSERT_TRUE(store.RecordResolution(r, AuditEntry()).ok());
+  ASSERT_TRUE(
+      store
+          .SetMatrixCell({"OutcomeQueue", "group", "suggest", "system:demotion", now}, AuditEntry())
+          .ok());
+  Reply kpis = harness_->Api("GET", "/api/v1/kpis?window_days=3", viewer_);
+  ASSERT_EQ(kpis.status, 200) << kpis.body;
+  Json k = Body(kpis);
+  EXPECT_EQ(k["days"], 3);
+  const Json& o = k["outcomes"];
+  EXPECT_EQ(o["by_day"].size(), 3u);
+  bool found = false;
+  for (const Json& cell : o["by_cell"]) {
+    if (cell["queue"] == "OutcomeQueue" && cell["field"] == "group") {
+      found = true;
+      EXPECT_EQ(cell["accepted"], 3);
+      EXPECT_EQ(cell["replaced"], 1);
+      EXPECT_EQ(cell["skipped"], 1);
+      EXPECT_DOUBLE_EQ(cell["acceptance"].get<double>(), 0.75);
+    }
+  }
+  EXPECT_TRUE(found) << kpis.body;
+  EXPECT_GE(o["totals"]["resolved"].get<int64_t>(), 1);
+  EXPECT_FALSE(o["totals"]["fcr"].is_null());
+  ASSERT_FALSE(o["demoted"].empty());
+  EXPECT_EQ(o["demoted"][0]["queue"], "OutcomeQueue");
+  // The KPI page shows the demotion notice and the outcome charts.
+  Reply page = harness_->GetPage("/kpis", harness_->LogIn("ada"));
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("Automatic demotion: group in OutcomeQueue is now suggest"),
+            std::string::npos);
+  EXPECT_NE(page.body.find("id=\"chart-acceptance\""), std::string::npos);
+  EXPECT_NE(page.body.find("id=\"kpi-fcr\""), std::string::npos);
+}
+
 TEST_F(DashboardApiTest, AuditPagesInSeqOrderAndVerifies) {
   Propose("221");
   Reply page = harness_->Api("GET", "/api/v1/audit?after=0&limit=2", viewer_);

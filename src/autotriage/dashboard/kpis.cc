@@ -119,6 +119,15 @@ Result<KpiData> LoadKpis(Store& store, int64_t now_ms, int days) {
   }
   data.by_field = Groups(by_field);
   data.by_queue = Groups(by_queue);
+  std::vector<std::string> day_names;
+  for (const KpiDay& day : data.by_day) {
+    day_names.push_back(day.day);
+  }
+  Result<OutcomeKpis> outcomes = LoadOutcomeKpis(store, since, day_names);
+  if (!outcomes.ok()) {
+    return outcomes.status();
+  }
+  data.outcomes = std::move(*outcomes);
   return data;
 }
 

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "autotriage/core/status.h"
+#include "autotriage/dashboard/outcome_kpis.h"
 #include "autotriage/store/store.h"
 
 namespace autotriage::dashboard {
@@ -56,6 +57,7 @@ struct KpiData {
   int64_t auto_written = 0;
   double mean_decide_minutes = -1;
   int64_t computed_ms = 0;  // when the figures were counted
+  OutcomeKpis outcomes;     // what became of suggestions and autofills (outcome_kpis.h)
 };
 
 // `days` is clamped to [1, 365].

@@ -100,10 +100,10 @@ ServerResponse KpiPage(Context& context, const ServerRequest& request, const Pri
     minutes[0].values.push_back(day.mean_decide_minutes);
   }
   const KpiCounts& t = data->total;
-  std::string html = DaysForm(data->days) + "<p class=\"as-of\">Counted " +
-                     Escape(FormatTime(data->computed_ms)) + " (refreshed at most every " +
-                     std::to_string(std::max<int64_t>(1, context.deps.kpi_cache_ms / 1000)) +
-                     " s).</p>";
+  std::string html =
+      RenderDemotionNotices(data->outcomes) + DaysForm(data->days) + "<p class=\"as-of\">Counted " +
+      Escape(FormatTime(data->computed_ms)) + " (refreshed at most every " +
+      std::to_string(std::max<int64_t>(1, context.deps.kpi_cache_ms / 1000)) + " s).</p>";
   html +=
       "<dl class=\"totals\"><div><dt>Decisions</dt><dd id=\"kpi-decisions\">" +
       std::to_string(data->decisions) + "</dd></div><div><dt>Written</dt><dd id=\"kpi-written\">" +
@@ -124,6 +124,7 @@ ServerResponse KpiPage(Context& context, const ServerRequest& request, const Pri
   html += GroupTable("kpi-fields", "Field", data->by_field);
   html += GroupChart("chart-queues", "By queue", data->by_queue);
   html += GroupTable("kpi-queues", "Queue", data->by_queue);
+  html += RenderOutcomeSection(data->outcomes);
   return RenderPage(request, &principal, {"KPIs", "kpis", 200}, html);
 }
 

@@ -3,7 +3,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <map>
 
+#include "autotriage/engine/demotion.h"
 #include "autotriage/engine/engine_impl.h"
 
 namespace autotriage {
@@ -44,8 +46,13 @@ EngineImpl::EngineImpl(EngineDeps deps) {
   triage_options.html_notes = context_.helpdesk->capabilities().html_notes;
   triage_options.dashboard_url = context_.config.server.public_url;
   // No policy of its own: each ticket is triaged with the holder's current one (worker.cc).
-  context_.triage = std::make_unique<Triage>(context_.bundle.get(), nullptr,
-                                             std::move(triage_options), context_.advisor.get());
+  if (context_.config.models.reload_seconds > 0) {
+    model_follower_ = std::make_unique<ModelFollower>(
+        context_.config.models.directory, triage_options, context_.advisor.get(), &context_.triage);
+  }
+  context_.triage.Set(context_.bundle,
+                      std::make_unique<Triage>(context_.bundle.get(), nullptr,
+                                               std::move(triage_options), context_.advisor.get()));
   context_.schema = std::make_unique<SchemaCache>(context_.helpdesk.get(), kSchemaRefreshMs);
   context_.metrics = std::make_unique<EngineMetrics>(&context_.registry);
   context_.metrics->count_429_from_errors = context_.http == nullptr;
@@ -193,6 +200,7 @@ void EngineImpl::BackgroundLoop() {
   int64_t next_schema_ms = 0;
   int64_t next_poll_ms = 0;
   int64_t next_sweep_ms = 0;  // at once: a restarted engine expires what waited meanwhile
+  int64_t next_model_check_ms = 0;
   while (!stopping_) {
     const uint64_t seen = stop_signal_.generation();
     const int64_t now = NowMs();
@@ -217,8 +225,15 @@ void EngineImpl::BackgroundLoop() {
       SweepApprovals();
       next_sweep_ms = NowMs() + kSweepIntervalMs;
     }
+    if (model_follower_ != nullptr && now >= next_model_check_ms) {
+      FollowModelRegistry();
+      next_model_check_ms = NowMs() + int64_t{context_.config.models.reload_seconds} * 1000;
+    }
     int64_t next = poll_seconds > 0 ? next_poll_ms : NowMs() + kSchemaRefreshMs;
     next = std::min(next, next_sweep_ms);
+    if (model_follower_ != nullptr) {
+      next = std::min(next, next_model_check_ms);
+    }
     if (!context_.schema->loaded()) {
       next = std::min(next, next_schema_ms);
     }
@@ -227,11 +242,25 @@ void EngineImpl::BackgroundLoop() {
   }
 }
 
+void EngineImpl::FollowModelRegistry() {
+  const std::string before = context_.triage->model_version();
+  Result<bool> switched = model_follower_->CheckOnce();
+  if (!switched.ok()) {
+    context_.log->Write(LogLevel::kError, "model reload failed: " + switched.status().ToString(),
+                        "", "", {{"model_version", before}});
+  } else if (*switched) {
+    context_.log->Write(
+        LogLevel::kInfo, "switched to the registry's live model", "", "",
+        {{"model_version", context_.triage->model_version()}, {"previous", before}});
+  }
+}
+
 void EngineImpl::SweepApprovals() {
   if (Status s = context_.policy->Reload(*context_.store); !s.ok()) {
     context_.log->Warn("reloading the autonomy matrix failed (the last one stays): " +
                        s.ToString());
   }
+  CheckDemotions();
   if (context_.approvals == nullptr) {
     return;
   }
@@ -241,6 +270,46 @@ void EngineImpl::SweepApprovals() {
   } else if (*swept > 0) {
     context_.log->Write(LogLevel::kInfo, "approvals expired or escalated", "", "",
                         {{"changed", std::to_string(*swept)}});
+  }
+}
+
+void EngineImpl::CheckDemotions() {
+  // The acceptance gauges are set here, once a minute, so that /metrics stays cheap.
+  const int64_t window_ms = int64_t{context_.config.learning.demotion_window_days} * 86400000;
+  if (Result<std::vector<OutcomeCountRow>> rows =
+          context_.store->CountOutcomes(NowMs() - window_ms);
+      rows.ok()) {
+    std::map<std::pair<std::string, std::string>, std::pair<int64_t, int64_t>> cells;
+    for (const OutcomeCountRow& row : *rows) {
+      if (row.kind == outcome_kind::kSkipped) {
+        continue;
+      }
+      auto& [accepted, judged] = cells[{row.field, row.queue}];
+      judged += row.count;
+      accepted += row.kind == outcome_kind::kAccepted ? row.count : 0;
+    }
+    for (const auto& [key, counts] : cells) {
+      context_.registry
+          .LabeledGauge("autotriage_acceptance_ratio",
+                        "Accepted / (accepted + replaced + reverted) over the demotion window",
+                        {"field", "queue"}, {key.first, key.second})
+          ->Set(static_cast<double>(counts.first) / static_cast<double>(counts.second));
+    }
+  }
+  Result<std::vector<Demotion>> demoted =
+      RunDemotionCheck(*context_.store, *context_.policy, context_.config.learning, NowMs());
+  if (!demoted.ok()) {
+    context_.log->Warn("demotion check failed: " + demoted.status().ToString());
+    return;
+  }
+  for (const Demotion& d : *demoted) {
+    const std::string text = "autotriage demoted " + DescribeDemotion(d);
+    context_.log->Write(
+        LogLevel::kWarn, "matrix cell demoted", "", "",
+        {{"queue", d.queue}, {"field", d.field}, {"from", d.from}, {"to", d.to}, {"detail", text}});
+    if (context_.on_demoted) {
+      context_.on_demoted(text);
+    }
   }
 }
 

@@ -72,6 +72,10 @@ class EngineImpl final : public Engine {
   void BackgroundLoop();
   // Reloads the policy's run-time cells and runs the approvals' Sweep; problems are logged.
   void SweepApprovals();
+  // Swaps in the model registry's live version when it changed (live_model.h); logs failures.
+  void FollowModelRegistry();
+  // Demotes matrix cells whose acceptance fell below their floor (demotion.h); logged.
+  void CheckDemotions();
   // engine_knowledge.cc: reloads the advisor's sources (KB sync, history, directory) on the
   // knowledge.sync_interval_minutes schedule (hourly history reloads when it is 0).
   void KnowledgeLoop();
@@ -93,6 +97,7 @@ class EngineImpl final : public Engine {
   std::unique_ptr<HttpServer> server_;
   std::vector<std::thread> threads_;
   std::shared_ptr<KnowledgeLoader> knowledge_;
+  std::unique_ptr<ModelFollower> model_follower_;  // null when models.reload_seconds is 0
   std::function<void(HttpServer&)> register_routes_;
   bool knowledge_loaded_ = false;
   WorkSignal jobs_signal_;

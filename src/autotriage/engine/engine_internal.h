@@ -23,6 +23,7 @@
 #include "autotriage/connectors/helpdesk.h"
 #include "autotriage/connectors/http_client.h"
 #include "autotriage/engine/approvals.h"
+#include "autotriage/engine/live_model.h"
 #include "autotriage/engine/triage.h"
 #include "autotriage/ml/bundle.h"
 #include "autotriage/policy/policy.h"
@@ -147,7 +148,9 @@ struct EngineContext {
   // The current policy (config cells with the run-time ones laid over); never null. Take
   // current() once per ticket or write.
   std::shared_ptr<PolicyHolder> policy;
-  std::unique_ptr<Triage> triage;  // its policy comes with each TriageInput
+  // The current model; its policy comes with each TriageInput. Swapped when the registry's live
+  // version changes (live_model.h); take one snapshot per ticket.
+  LiveTriage triage;
   // Human approvals; null = not configured (proposals still wait in the store).
   std::shared_ptr<ApprovalService> approvals;
   // Knowledge and routing for proposals and notes; null = not configured.
@@ -158,6 +161,8 @@ struct EngineContext {
   TicketLocks ticket_locks;
   // Called after a commit planned a write (wakes the dispatchers).
   std::function<void()> on_write_planned;
+  // Called with a one-line announcement for each matrix cell demoted (Slack); may be null.
+  std::function<void(const std::string& text)> on_demoted;
 
   std::atomic<int64_t> events_received{0};
   std::atomic<int64_t> jobs_done{0};

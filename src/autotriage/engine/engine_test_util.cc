@@ -75,7 +75,8 @@ std::unique_ptr<EngineContext> MakeTestContext(std::shared_ptr<Store> store,
     TriageOptions options;
     options.fields = {"group", "priority", "type"};
     // As the engine: no policy of its own, the holder's current one comes with each ticket.
-    context->triage = std::make_unique<Triage>(context->bundle.get(), nullptr, options);
+    context->triage.Set(context->bundle,
+                        std::make_unique<Triage>(context->bundle.get(), nullptr, options));
   }
   context->schema = std::make_unique<SchemaCache>(context->helpdesk.get(), 60000);
   context->metrics = std::make_unique<EngineMetrics>(&context->registry);

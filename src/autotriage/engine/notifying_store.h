@@ -155,6 +155,28 @@ class NotifyingStore final : public Store {
       const std::string& ticket_id, const std::string& ticket_version) override {
     return inner_->GetSlackMessage(ticket_id, ticket_version);
   }
+  Result<bool> RecordOutcome(const OutcomeRecord& outcome, const AuditEntry& audit) override {
+    return inner_->RecordOutcome(outcome, audit);
+  }
+  Result<std::vector<OutcomeRecord>> OutcomesForTicket(const std::string& ticket_id) override {
+    return inner_->OutcomesForTicket(ticket_id);
+  }
+  Result<std::vector<OutcomeCountRow>> CountOutcomes(int64_t since_ms) override {
+    return inner_->CountOutcomes(since_ms);
+  }
+  Status AppendCorrection(const CorrectionRecord& correction) override {
+    return inner_->AppendCorrection(correction);
+  }
+  Result<std::vector<CorrectionRecord>> ListCorrections(int64_t after_id, int limit) override {
+    return inner_->ListCorrections(after_id, limit);
+  }
+  Result<bool> RecordResolution(const ResolutionRecord& resolution,
+                                const AuditEntry& audit) override {
+    return inner_->RecordResolution(resolution, audit);
+  }
+  Result<std::vector<ResolutionCountRow>> CountResolutions(int64_t since_ms) override {
+    return inner_->CountResolutions(since_ms);
+  }
 
  private:
   std::shared_ptr<Store> inner_;

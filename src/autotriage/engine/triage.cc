@@ -99,7 +99,7 @@ std::string WriteUpdatesJson(const std::vector<NoteChange>& changes) {
 Triage::Triage(const ModelBundle* bundle, const Policy* policy, TriageOptions options,
                const Advisor* advisor)
     : bundle_(bundle), policy_(policy), options_(std::move(options)), advisor_(advisor) {
-  model_version_ = "m-" + ToHex64(Fnv1a64(bundle_->DescribeJson())).substr(0, 12);
+  model_version_ = ModelVersionId(*bundle_);
 }
 
 TriageResult Triage::Run(const TriageInput& input) const {

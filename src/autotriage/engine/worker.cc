@@ -3,7 +3,8 @@
 // First event of a ticket: triage it (triage.h) and commit decisions, planned write and audit in
 // one transaction with the job's completion. Later events of an already-triaged ticket: outcome
 // tracking only (a human replaced a value the engine applied -> override memory; a human set a
-// field a pending suggestion was about -> the suggestion is superseded); nothing is written.
+// field a pending suggestion was about -> the suggestion is superseded; outcomes, corrections and
+// the resolution through outcomes.h); nothing is written.
 #include <time.h>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 
 #include "autotriage/core/ids.h"
 #include "autotriage/engine/engine_internal.h"
+#include "autotriage/engine/outcomes.h"
 
 namespace autotriage {
 namespace {
@@ -159,6 +161,11 @@ WorkOutcome JobProcessor::RunTriage(const Job& job, const Ticket& ticket) {
 
 WorkOutcome JobProcessor::TrackOutcomes(const Job& job, const Ticket& ticket,
                                         const std::vector<DecisionRecord>& decisions) {
+  // Outcomes, corrections and resolution first, on the decisions as they were before this
+  // version supersedes any (outcomes.h).
+  if (Status s = RecordTicketOutcomes(context_, job, ticket, decisions); !s.ok()) {
+    return Fail(job, s.WithContext("recording outcomes"));
+  }
   auto overrides = context_->store->OverridesForTicket(job.ticket_id);
   if (!overrides.ok()) {
     return Fail(job, overrides.status());

@@ -189,6 +189,46 @@ TEST_F(WorkerTest, PendingSuggestionIsSupersededWhenAHumanSetsTheField) {
   EXPECT_EQ(Find(*decisions, "priority")->outcome, outcome::kSuperseded);
 }
 
+// Outcomes (outcomes.h) through the worker: the engine's own write is no verdict and never a
+// correction; a human's change is an outcome once, with a correction and an audit entry; the
+// resolution is recorded once.
+TEST_F(WorkerTest, LaterEventsRecordOutcomesCorrectionsAndTheResolutionOnce) {
+  ASSERT_EQ(Deliver("v1"), WorkOutcome::kDone);
+  auto writes = store_->ClaimWrites("test", 1, 60000, NowMs() + 3600 * 1000);
+  ASSERT_TRUE(writes.ok());
+  ASSERT_EQ(writes->size(), 1u);
+  WriteDispatcher dispatcher(context_.get());
+  ASSERT_EQ(dispatcher.Process((*writes)[0]), WorkOutcome::kApplied);
+  ASSERT_EQ(Deliver("v2"), WorkOutcome::kDone);  // our own write's event
+  EXPECT_TRUE(store_->OutcomesForTicket("7")->empty());
+  EXPECT_TRUE(store_->ListCorrections(0, 100)->empty());
+
+  const std::string ours = helpdesk_->ticket.fields["group"];
+  const std::string human = ours == "Network" ? "Hardware" : "Network";
+  helpdesk_->ticket.fields["group"] = human;
+  helpdesk_->ticket.status = "resolved";
+  helpdesk_->ticket.created_at = kVersion - 3600;
+  helpdesk_->ticket.updated_at += 60;
+  ASSERT_EQ(Deliver("v3"), WorkOutcome::kDone);
+  ASSERT_EQ(Deliver("v4"), WorkOutcome::kDone);
+  const std::vector<OutcomeRecord> outcomes = *store_->OutcomesForTicket("7");
+  ASSERT_EQ(outcomes.size(), 1u);  // the pending priority waits for a human or its expiry
+  EXPECT_EQ(outcomes[0].field, "group");
+  EXPECT_EQ(outcomes[0].kind, "replaced");
+  EXPECT_EQ(outcomes[0].engine_value, ours);
+  EXPECT_EQ(outcomes[0].human_value, human);
+  const std::vector<CorrectionRecord> corrections = *store_->ListCorrections(0, 100);
+  ASSERT_EQ(corrections.size(), 1u);
+  EXPECT_EQ(corrections[0].label, human);
+  EXPECT_EQ(corrections[0].source, "replaced");
+  EXPECT_EQ(corrections[0].text, TicketModelText(helpdesk_->ticket));
+  EXPECT_EQ(AuditCount("outcome"), 1);
+  EXPECT_EQ(AuditCount("ticket_resolved"), 1);
+  const std::vector<ResolutionCountRow> resolved = *store_->CountResolutions(0);
+  ASSERT_EQ(resolved.size(), 1u);
+  EXPECT_EQ(resolved[0].resolved, 1);
+}
+
 TEST_F(WorkerTest, DeletedTicketCompletesTheJobWithAnError) {
   helpdesk_->ticket.id = "other";
   InboxEvent event;

@@ -37,6 +37,10 @@ std::vector<std::string> ModelBundle::fields() const {
   return out;
 }
 
+std::string ModelVersionId(const ModelBundle& bundle) {
+  return "m-" + ToHex64(Fnv1a64(bundle.DescribeJson())).substr(0, 12);
+}
+
 std::string HashTrainingData(const std::vector<std::string>& texts,
                              const std::vector<std::string>& labels) {
   uint64_t h = Fnv1a64("");

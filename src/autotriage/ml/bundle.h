@@ -60,6 +60,11 @@ class ModelBundle {
   std::map<std::string, std::unique_ptr<Head>> heads_;
 };
 
+// The bundle's identity, "m-<12 hex>": a hash of DescribeJson() (metadata and every head's info,
+// which includes the training-data hash and creation time). Decisions, audit entries, the
+// dashboard and the model registry (registry.h) all name a bundle by it.
+std::string ModelVersionId(const ModelBundle& bundle);
+
 // Hash used for BundleMetadata::training_data_hash.
 std::string HashTrainingData(const std::vector<std::string>& texts,
                              const std::vector<std::string>& labels);

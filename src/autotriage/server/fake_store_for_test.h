@@ -175,6 +175,25 @@ class FakeStore : public Store {
                                                             const std::string&) override {
     return Unimplemented("fake");
   }
+  Result<bool> RecordOutcome(const OutcomeRecord&, const AuditEntry&) override {
+    return Unimplemented("fake");
+  }
+  Result<std::vector<OutcomeRecord>> OutcomesForTicket(const std::string&) override {
+    return Unimplemented("fake");
+  }
+  Result<std::vector<OutcomeCountRow>> CountOutcomes(int64_t) override {
+    return Unimplemented("fake");
+  }
+  Status AppendCorrection(const CorrectionRecord&) override { return Unimplemented("fake"); }
+  Result<std::vector<CorrectionRecord>> ListCorrections(int64_t, int) override {
+    return Unimplemented("fake");
+  }
+  Result<bool> RecordResolution(const ResolutionRecord&, const AuditEntry&) override {
+    return Unimplemented("fake");
+  }
+  Result<std::vector<ResolutionCountRow>> CountResolutions(int64_t) override {
+    return Unimplemented("fake");
+  }
   Result<StoreStats> Stats() override {
     std::lock_guard<std::mutex> lock(mutex_);
     StoreStats stats;

@@ -209,6 +209,45 @@ CREATE TABLE slack_messages (
   PRIMARY KEY (ticket_id, ticket_version)
 );
 )sql",
+    // 4: what became of decisions (outcomes, one per decision), the corrections log of
+    // human-verified labels, and resolved tickets (first-contact resolution, time to resolve).
+    // The *_observed / *_resolved indexes cover the KPI counts: they read no table row.
+    R"sql(
+CREATE TABLE outcomes (
+  decision_id BIGINT PRIMARY KEY,
+  ticket_id TEXT NOT NULL,
+  queue TEXT NOT NULL,
+  field TEXT NOT NULL,
+  mode TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  engine_value TEXT NOT NULL,
+  human_value TEXT NOT NULL,
+  observed_ms BIGINT NOT NULL
+);
+CREATE INDEX outcomes_ticket ON outcomes (ticket_id, decision_id);
+CREATE INDEX outcomes_observed ON outcomes (observed_ms, queue, field, mode, kind);
+CREATE TABLE corrections (
+  id BIGSERIAL PRIMARY KEY,
+  ticket_id TEXT NOT NULL,
+  queue TEXT NOT NULL,
+  field TEXT NOT NULL,
+  label TEXT NOT NULL,
+  source TEXT NOT NULL,
+  text TEXT NOT NULL,
+  observed_ms BIGINT NOT NULL,
+  UNIQUE (ticket_id, field, label, source)
+);
+CREATE TABLE resolutions (
+  ticket_id TEXT PRIMARY KEY,
+  queue TEXT NOT NULL,
+  created_ms BIGINT NOT NULL,
+  resolved_ms BIGINT NOT NULL,
+  conversations INTEGER NOT NULL,
+  first_contact BOOLEAN NOT NULL,
+  observed_ms BIGINT NOT NULL
+);
+CREATE INDEX resolutions_resolved ON resolutions (resolved_ms, queue, first_contact, created_ms);
+)sql",
 };
 static_assert(std::size(kPgMigrations) == kStoreSchemaVersion);
 

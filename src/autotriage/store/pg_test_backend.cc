@@ -53,6 +53,7 @@ std::string ParamName(const ::testing::TestParamInfo<StoreBackendParam>& param_i
 INSTANTIATE_TEST_SUITE_P(Postgres, StoreContractTest, ::testing::Values(kPostgres), ParamName);
 INSTANTIATE_TEST_SUITE_P(Postgres, StoreWritesTest, ::testing::Values(kPostgres), ParamName);
 INSTANTIATE_TEST_SUITE_P(Postgres, StoreAuditTest, ::testing::Values(kPostgres), ParamName);
+INSTANTIATE_TEST_SUITE_P(Postgres, StoreOutcomesTest, ::testing::Values(kPostgres), ParamName);
 
 TEST(PostgresStoreTest, WrongPasswordIsNotEchoed) {
   AUTOTRIAGE_TEST_PG_URL_OR_SKIP(url);

@@ -118,6 +118,15 @@ class SqliteStore final : public Store {
   Result<std::optional<SlackMessageRecord>> GetSlackMessage(
       const std::string& ticket_id, const std::string& ticket_version) override;
 
+  Result<bool> RecordOutcome(const OutcomeRecord& outcome, const AuditEntry& audit) override;
+  Result<std::vector<OutcomeRecord>> OutcomesForTicket(const std::string& ticket_id) override;
+  Result<std::vector<OutcomeCountRow>> CountOutcomes(int64_t since_ms) override;
+  Status AppendCorrection(const CorrectionRecord& correction) override;
+  Result<std::vector<CorrectionRecord>> ListCorrections(int64_t after_id, int limit) override;
+  Result<bool> RecordResolution(const ResolutionRecord& resolution,
+                                const AuditEntry& audit) override;
+  Result<std::vector<ResolutionCountRow>> CountResolutions(int64_t since_ms) override;
+
   // Transactions committed by this Store's write calls so far (tests and benchmarks: calls per
   // commit shows how well group commit batches).
   int64_t commits() const { return commits_.load(); }

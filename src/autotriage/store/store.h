@@ -5,7 +5,8 @@
 // (with pending approvals) and advice, planned helpdesk writes, override memory, polling cursors,
 // the hash-chained audit trail (audit.h), what humans decided on approvals, run-time autonomy
 // matrix cells, and dashboard users with their sessions and API tokens (approval_records.h,
-// people.h). One contract test suite (store_contract_test.cc) runs
+// people.h), outcomes of decisions, the corrections log and resolved tickets
+// (outcome_records.h). One contract test suite (store_contract_test.cc) runs
 // on both backends; label `pg` for PostgreSQL.
 //
 // Durability: every mutating call commits before it returns, with the backend's full durability
@@ -33,6 +34,7 @@
 #include "autotriage/core/status.h"
 #include "autotriage/store/approval_records.h"
 #include "autotriage/store/audit.h"
+#include "autotriage/store/outcome_records.h"
 #include "autotriage/store/people.h"
 
 namespace autotriage {
@@ -347,6 +349,28 @@ class Store {
   virtual Status PutSlackMessage(const SlackMessageRecord& message) = 0;
   virtual Result<std::optional<SlackMessageRecord>> GetSlackMessage(
       const std::string& ticket_id, const std::string& ticket_version) = 0;
+
+  // --- outcomes, corrections, resolutions (issue 7; outcome_records.h) ---
+  // Records what became of a decision and appends `audit`, unless the decision already has an
+  // outcome: then nothing changes (no audit) and the answer is false. kInvalidArgument for a
+  // missing decision id, ticket, field or an unknown kind.
+  virtual Result<bool> RecordOutcome(const OutcomeRecord& outcome, const AuditEntry& audit) = 0;
+  // Outcomes of a ticket's decisions, by decision id.
+  virtual Result<std::vector<OutcomeRecord>> OutcomesForTicket(const std::string& ticket_id) = 0;
+  // Outcomes with observed_ms >= since_ms, ordered by day, queue, field, mode, kind.
+  virtual Result<std::vector<OutcomeCountRow>> CountOutcomes(int64_t since_ms) = 0;
+  // Idempotent per (ticket_id, field, label, source): a repeat keeps the first row and is OK.
+  // kInvalidArgument for a missing ticket, field or label, an unknown source, or text that is
+  // not storable (ill-formed UTF-8, NUL bytes).
+  virtual Status AppendCorrection(const CorrectionRecord& correction) = 0;
+  // Corrections with id > after_id, by id, at most `limit` (<= 0: 100; at most 10,000).
+  virtual Result<std::vector<CorrectionRecord>> ListCorrections(int64_t after_id, int limit) = 0;
+  // Records a resolved ticket and appends `audit`, unless the ticket has one already (false,
+  // nothing changes). kInvalidArgument for a missing ticket id or resolved_ms.
+  virtual Result<bool> RecordResolution(const ResolutionRecord& resolution,
+                                        const AuditEntry& audit) = 0;
+  // Resolutions with resolved_ms >= since_ms, ordered by day, queue.
+  virtual Result<std::vector<ResolutionCountRow>> CountResolutions(int64_t since_ms) = 0;
 };
 
 struct StoreConfig {

@@ -135,7 +135,14 @@ std::vector<int64_t> Propose(Store& store, const std::string& ticket, const std:
   return ids;
 }
 
+Status DowngradeToSchema3(TestDatabase& db) {
+  return db.Exec(
+      "DROP TABLE outcomes; DROP TABLE corrections; DROP TABLE resolutions; "
+      "DELETE FROM schema_migrations WHERE version = 4");
+}
+
 Status DowngradeToSchema2(TestDatabase& db) {
+  AUTOTRIAGE_RETURN_IF_ERROR(DowngradeToSchema3(db));
   return db.Exec(
       "DROP TABLE approval_actions; DROP TABLE matrix_cells; DROP TABLE users; "
       "DROP TABLE sessions; DROP TABLE api_tokens; DROP TABLE setup_token; "
@@ -167,13 +174,13 @@ using ::testing::HasSubstr;
 
 TEST_P(StoreContractTest, ReportsBackendAndSchemaVersion) {
   EXPECT_EQ(store_->backend(), GetParam().name);
-  EXPECT_EQ(store_->schema_version(), 3);
+  EXPECT_EQ(store_->schema_version(), 4);
   Result<int64_t> versions = db_->QueryInt("SELECT COUNT(*) FROM schema_migrations");
   ASSERT_TRUE(versions.ok()) << versions.status().ToString();
-  EXPECT_EQ(*versions, 3);
+  EXPECT_EQ(*versions, 4);
   Result<int64_t> newest = db_->QueryInt("SELECT MAX(version) FROM schema_migrations");
   ASSERT_TRUE(newest.ok()) << newest.status().ToString();
-  EXPECT_EQ(*newest, 3);
+  EXPECT_EQ(*newest, 4);
 }
 
 TEST_P(StoreContractTest, ConcurrentOpenOnAFreshDatabaseMigratesOnce) {
@@ -200,7 +207,7 @@ TEST_P(StoreContractTest, ConcurrentOpenOnAFreshDatabaseMigratesOnce) {
   }
   Result<int64_t> versions = fresh->QueryInt("SELECT COUNT(*) FROM schema_migrations");
   ASSERT_TRUE(versions.ok()) << versions.status().ToString();
-  EXPECT_EQ(*versions, 3);
+  EXPECT_EQ(*versions, 4);
   Result<int64_t> cursors = fresh->QueryInt("SELECT COUNT(*) FROM cursors");
   ASSERT_TRUE(cursors.ok());
   EXPECT_EQ(*cursors, kThreads);

@@ -63,6 +63,10 @@ class StoreWritesTest : public StoreContractTest {
   std::vector<std::string> OutcomesOf(const std::string& ticket);
 };
 
+// Outcomes, corrections and resolutions (store_contract_outcomes_test.cc); its own suite so that
+// `ctest -R Outcome` selects it.
+class StoreOutcomesTest : public StoreContractTest {};
+
 // The audit chain (store_contract_audit_test.cc).
 class StoreAuditTest : public StoreContractTest {
  protected:
@@ -90,8 +94,11 @@ T Must(Result<T> result) {
 std::vector<int64_t> Propose(Store& store, const std::string& ticket, const std::string& version,
                              const std::string& queue, const std::vector<std::string>& fields,
                              int64_t created_ms = 1000);
-// Undoes migration 3 on a database whose Store is closed: afterwards it is what schema 2 made.
+// Undoes migrations 4 and 3 on a database whose Store is closed: afterwards it is what schema 2
+// made.
 Status DowngradeToSchema2(TestDatabase& db);
+// Undoes migration 4 on a database whose Store is closed: afterwards it is what schema 3 made.
+Status DowngradeToSchema3(TestDatabase& db);
 // Reads the whole trail in chunks of `chunk` and verifies it.
 AuditVerifyReport VerifyTrail(Store& store, int chunk = 100);
 // Test-name based tag for database names: "<suite>_<test>".

@@ -21,8 +21,8 @@ namespace autotriage {
 // written by a newer autotriage and is refused.
 // 1: jobs, events, decisions, writes, overrides, cursors, audit. 2: advice. 3: approvals
 // (decisions.escalated_ms, approval_actions, matrix_cells), users, sessions, API tokens, the
-// set-up token and Slack messages.
-inline constexpr int kStoreSchemaVersion = 3;
+// set-up token and Slack messages. 4: outcomes, corrections, resolutions.
+inline constexpr int kStoreSchemaVersion = 4;
 
 // Column lists both backends select, in the order their row readers expect.
 inline constexpr char kJobColumns[] =
@@ -45,6 +45,10 @@ inline constexpr char kUserColumns[] =
 inline constexpr char kSessionColumns[] = "token_hash, user_id, csrf_token, created_ms, expires_ms";
 inline constexpr char kApiTokenColumns[] = "id, token_hash, user_id, label, revoked, created_ms";
 inline constexpr char kSlackMessageColumns[] = "ticket_id, ticket_version, channel, ts, created_ms";
+inline constexpr char kOutcomeColumns[] =
+    "decision_id, ticket_id, queue, field, mode, kind, engine_value, human_value, observed_ms";
+inline constexpr char kCorrectionColumns[] =
+    "id, ticket_id, queue, field, label, source, text, observed_ms";
 inline constexpr char kAuditColumns[] =
     "seq, time_ms, kind, trace_id, ticket_id, model_version, input_hash, detail, prev_hash, hash";
 
@@ -160,6 +164,22 @@ class KpiTally {
   std::unordered_map<std::string, Group> groups_;
   std::string key_;  // reused: a lookup allocates nothing once warm
 };
+
+// --- outcomes, corrections, resolutions (store_outcome_rules.cc) ---
+
+// kInvalidArgument for an outcome without decision id, ticket or field, or of an unknown kind.
+Status ValidateOutcome(const OutcomeRecord& outcome);
+// kInvalidArgument for a correction without ticket, field or label, of an unknown source, or
+// whose text is not storable (IsStorableText).
+Status ValidateCorrection(const CorrectionRecord& correction);
+// kInvalidArgument for a resolution without ticket id or resolved_ms.
+Status ValidateResolution(const ResolutionRecord& resolution);
+// The KpiTally label of an outcome ("mode/kind") and the rows of a tally of such labels.
+std::string OutcomeTallyLabel(std::string_view mode, std::string_view kind);
+std::vector<OutcomeCountRow> OutcomeRowsOf(const KpiTally& tally);
+// A tally of resolutions labelled "fcr" or "other" with the resolve seconds as value, as rows
+// per day and queue.
+std::vector<ResolutionCountRow> ResolutionRowsOf(const KpiTally& tally);
 
 // Drops entries without a kind and fills seq, prev_hash and hash so that they continue the
 // chain whose last record is (head_seq, head_hash); head_seq 0 means an empty chain.

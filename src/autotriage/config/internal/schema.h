@@ -16,6 +16,8 @@ const SectionSpec<AssignmentOptions>& AssignmentSpec();
 // The `approvals:` and `slack:` sections (schema_approvals.cc).
 const SectionSpec<ApprovalOptions>& ApprovalSpec();
 const SectionSpec<SlackOptions>& SlackSpec();
+// The `learning:` section (schema_learning.cc).
+const SectionSpec<LearningOptions>& LearningSpec();
 
 // The spec of the whole file (top-level sections).
 const SectionSpec<Config>& ConfigSpec();
