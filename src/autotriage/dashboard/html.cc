@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "autotriage/text/html_escape.h"
+
 namespace autotriage::dashboard {
 namespace {
 
@@ -52,30 +54,7 @@ std::string FormatUtc(int64_t unix_ms, const char* format) {
 }  // namespace
 
 std::string Escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 8);
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  return EscapeHtml(text);
 }
 
 std::string UrlEncode(std::string_view text) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "autotriage/text/html_escape.h"
+
 namespace autotriage {
 namespace {
 
@@ -11,30 +13,7 @@ constexpr char kTextCitationOpen[] = "  - [kb ";
 constexpr size_t kMaxSnippetChars = 200;
 
 std::string HtmlEscape(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  return EscapeHtml(text);
 }
 
 // One line of plain text: control characters and line breaks become spaces, so ticket text can
