@@ -8,8 +8,11 @@ Three steps, each a child process, figures merged into one JSON object:
            of 5 or more tickets -> peer.cluster_seconds, peer.purity;
   stream   insights_bench stream, one run per seed: 2 warm-up weeks, W measured weeks of normal
            traffic (every spike there is a false one), then T injected bursts of 20
-           near-duplicates of one real ticket within an hour -> false_spikes_per_week (mean over
-           seeds) and spike_detect_minutes (median over all bursts; max and each one listed).
+           near-duplicates of one real ticket within an hour, clustering and Detect every
+           simulated minute -> false_spikes_per_week (mean over seeds), spike_detect_minutes
+           (median over all bursts), spike_detect_minutes_max, spike_within_15_min (fraction of
+           bursts reported within 15 minutes; a missed burst counts as not within) and the cost
+           of one Detect call (spike_detect_ms_mean / _max).
 
 retrain_seconds comes from bench/insights/retrain.py (autotriage retrain on ~38,000 tickets).
 With --json only the merged object goes to stdout; otherwise a table. Progress on stderr.
@@ -40,6 +43,11 @@ def main():
     parser.add_argument("--weeks", type=int, default=4, help="measured weeks per seed")
     parser.add_argument("--trials", type=int, default=10, help="injected bursts per seed")
     parser.add_argument("--skip-peer", action="store_true", help="do not run scikit-learn")
+    parser.add_argument("--skip-cluster", action="store_true",
+                        help="do not cluster the 50,000 tickets (implies --skip-peer)")
+    parser.add_argument("--stream-args", default="",
+                        help="extra insights_bench stream options, space-separated "
+                             "(for trying spike settings; the default run uses none)")
     parser.add_argument("--skip-retrain", action="store_true", help="do not time autotriage retrain")
     parser.add_argument("--baseline-only", action="store_true", help=argparse_hidden())
     args = parser.parse_args()
@@ -67,10 +75,14 @@ def run(args, reporter):
         reporter.log("insights: warning: " + warning)
 
     result = {"ok": True, "errors": []}
-    reporter.log("insights: clustering %d tickets" % args.total)
-    cluster, _ = benchlib.run_json_step(
-        [tool, "cluster", "--data-dir", data, "--total", str(args.total), "--texts-out", texts],
-        "insights_bench cluster", reporter)
+    cluster = {"clusters_5plus": 0}
+    if args.skip_cluster:
+        result["cluster_seconds_note"] = "skipped (--skip-cluster)"
+    else:
+        reporter.log("insights: clustering %d tickets" % args.total)
+        cluster, _ = benchlib.run_json_step(
+            [tool, "cluster", "--data-dir", data, "--total", str(args.total), "--texts-out",
+             texts], "insights_bench cluster", reporter)
     for key in ("cluster_seconds", "tickets", "clusters", "clusters_2plus", "clusters_5plus",
                 "tickets_in_clusters_2plus", "purity", "purity_2plus", "assign_threshold",
                 "merge_threshold", "top_clusters"):
@@ -78,7 +90,7 @@ def run(args, reporter):
 
     result["peer.cluster_seconds"] = None
     result["peer.purity"] = None
-    if not args.skip_peer:
+    if not args.skip_peer and not args.skip_cluster:
         k = max(int(cluster["clusters_5plus"]), 8)
         reporter.log("insights: scikit-learn MiniBatchKMeans, k=%d (our clusters of 5+)" % k)
         python = os.environ.get("AUTOTRIAGE_PYTHON", "/usr/bin/python3")
@@ -101,7 +113,8 @@ def run(args, reporter):
                      (seed, args.weeks, args.trials))
         stream, _ = benchlib.run_json_step(
             [tool, "stream", "--data-dir", data, "--seed", seed, "--weeks", str(args.weeks),
-             "--trials", str(args.trials)], "insights_bench stream", reporter)
+             "--trials", str(args.trials)] + args.stream_args.split(),
+            "insights_bench stream", reporter)
         runs.append(stream)
     minutes = [m for r in runs for m in r["detect_minutes"] if m is not None and m >= 0]
     missed = sum(r["trials"] - r["trials_detected"] for r in runs)
@@ -115,6 +128,22 @@ def run(args, reporter):
     result["spike_bursts_within_15_min"] = sum(1 for m in minutes if m <= 15.0)
     result["spike_bursts"] = len(minutes) + missed
     result["spike_bursts_missed"] = missed
+    result["spike_within_15_min"] = (result["spike_bursts_within_15_min"] / result["spike_bursts"]
+                                     if result["spike_bursts"] else None)
+    result["spike_detections"] = [dict(d, seed=r["seed"]) for r in runs
+                                  for d in r.get("detections", [])]
+    result["spike_false_examples"] = [dict(f, seed=r["seed"]) for r in runs
+                                      for f in r.get("false_examples", [])]
+    result["spike_other_false"] = sum(r["warmup_spikes"] + r["trial_phase_false_spikes"]
+                                      for r in runs)
+    result["spike_settings"] = {k: runs[0].get(k) for k in (
+        "tick_minutes", "min_count", "significance", "floor_rate_per_hour",
+        "near_duplicate_min_count", "near_duplicate_cosine", "near_duplicate_prior",
+        "extra_windows_seconds")} if runs else None
+    result["spike_detect_ms_mean"] = (statistics.mean(r["detect_ms_mean"] for r in runs)
+                                      if runs else None)
+    result["spike_detect_ms_max"] = max(r["detect_ms_max"] for r in runs) if runs else None
+    result["spike_clusters_max"] = max(r["clusters_max"] for r in runs) if runs else None
     result["stream_wall_seconds"] = sum(r["stream_wall_seconds"] for r in runs)
     if args.skip_retrain:
         result["retrain_seconds"] = None
@@ -162,10 +191,14 @@ def run(args, reporter):
                  (result["clusters"], result["clusters_2plus"], result["clusters_5plus"],
                   result.get("peer.k", "-")))
     reporter.out("bursts reported within 15 min: %d of %d (max %s min); false spikes over %d "
-                 "simulated weeks: %s per week" %
+                 "simulated weeks: %s per week (%d more outside the measured weeks)" %
                  (result["spike_bursts_within_15_min"], result["spike_bursts"],
                   benchlib.fmt(result["spike_detect_minutes_max"]), result["simulated_weeks"],
-                  benchlib.fmt(result["false_spikes_per_week"])))
+                  benchlib.fmt(result["false_spikes_per_week"]), result["spike_other_false"]))
+    reporter.out("Detect every simulated minute: %s ms per call on average, %s ms at most, up to "
+                 "%s clusters" % (benchlib.fmt(result["spike_detect_ms_mean"]),
+                                  benchlib.fmt(result["spike_detect_ms_max"]),
+                                  result["spike_clusters_max"]))
     reporter.out("retrain_seconds: %s" % result["retrain_seconds_note"])
     for error in result["errors"]:
         reporter.out("error: " + error)

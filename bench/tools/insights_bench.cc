@@ -7,7 +7,9 @@
 //     cluster_seconds, the cluster counts and the label purity. --texts-out writes the same
 //     texts (one JSON string per line) for the scikit-learn peer.
 //   insights_bench stream --data-dir DIR [--seed S] [--weeks W] [--trials T] [--peak-rate R]
-//     Simulated stream with spike detection every 5 minutes (insights_bench_stream.cc).
+//                  [--tick-minutes 1] [--near-duplicate-min-count N] [--near-duplicate-cosine X]
+//                  [--near-duplicate-prior X] [--extra-windows M,M,...|none]
+//     Simulated stream with clustering and spike detection every tick (insights_bench_stream.cc).
 //
 // Prints one JSON object on stdout; progress goes to stderr.
 #include <algorithm>
@@ -40,7 +42,9 @@ constexpr int64_t kThirtyDays = 30 * 86400;
       "         [--texts-out FILE]\n"
       "       insights_bench stream --data-dir DIR [--seed S] [--weeks W] [--trials T]\n"
       "         [--peak-rate R] [--assign-threshold X] [--min-count N] [--significance P]\n"
-      "         [--floor-rate R]\n",
+      "         [--floor-rate R] [--tick-minutes M] [--near-duplicate-min-count N]\n"
+      "         [--near-duplicate-cosine X] [--near-duplicate-prior X]\n"
+      "         [--extra-windows M,M,...|none]\n",
       problem.c_str());
   std::exit(2);
 }
@@ -260,6 +264,25 @@ int main(int argc, char** argv) {
       stream.floor_rate = std::stod(value());
     } else if (flag == "--significance") {
       stream.significance = std::stod(value());
+    } else if (flag == "--tick-minutes") {
+      stream.tick_minutes = std::stoll(value());
+      if (stream.tick_minutes <= 0) {
+        Usage("--tick-minutes must be positive");
+      }
+    } else if (flag == "--near-duplicate-min-count") {
+      stream.near_duplicate_min_count = std::stoll(value());
+    } else if (flag == "--near-duplicate-cosine") {
+      stream.near_duplicate_cosine = std::stod(value());
+    } else if (flag == "--near-duplicate-prior") {
+      stream.near_duplicate_prior = std::stod(value());
+    } else if (flag == "--extra-windows") {
+      stream.extra_windows_set = true;
+      const std::string list = value();
+      for (size_t at = 0; list != "none" && at < list.size();) {
+        const size_t comma = std::min(list.find(',', at), list.size());
+        stream.extra_windows_minutes.push_back(std::stoll(list.substr(at, comma - at)));
+        at = comma + 1;
+      }
     } else if (flag == "--peak-rate") {
       stream.peak_per_hour = std::stod(value());
     } else {

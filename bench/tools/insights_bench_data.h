@@ -31,6 +31,13 @@ struct StreamOptions {
   int64_t min_count = -1;          // < 0: library default
   double significance = -1.0;      // < 0: library default
   double floor_rate = -1.0;        // < 0: library default
+  int64_t tick_minutes = 1;        // clustering and Detect every this many simulated minutes
+  // Spike options; < 0 (or absent) means the library default.
+  int64_t near_duplicate_min_count = -1;  // 0 turns the near-duplicate test off
+  double near_duplicate_cosine = -1.0;
+  double near_duplicate_prior = -1.0;
+  std::vector<int64_t> extra_windows_minutes;  // empty: library default
+  bool extra_windows_set = false;
 };
 
 // Runs the simulated stream; returns the figures as one JSON object.

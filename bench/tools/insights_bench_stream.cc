@@ -1,6 +1,6 @@
 // The simulated stream of insights_bench (see insights_bench_data.h): several weeks of normal
-// traffic with a daily and weekly profile, clustering and spike detection every 5 simulated
-// minutes, then injected bursts of 20 near-duplicates of one real ticket within an hour.
+// traffic with a daily and weekly profile, clustering and spike detection every simulated minute
+// (--tick-minutes), then injected bursts of 20 near-duplicates of one real ticket within an hour.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -22,7 +22,6 @@ constexpr int64_t kMinute = 60;
 constexpr int64_t kHour = 3600;
 constexpr int64_t kDay = 86400;
 constexpr int64_t kWeek = 7 * kDay;
-constexpr int64_t kTick = 5 * kMinute;
 constexpr int kBurstSize = 20;
 
 // Share of the weekday peak rate at time t: office hours 09-17 full, shoulders 40%, nights 8%;
@@ -162,6 +161,22 @@ Json RunStream(const std::vector<LabelledText>& pool, const StreamOptions& optio
   if (options.significance > 0) {
     spike_options.significance = options.significance;
   }
+  if (options.near_duplicate_min_count >= 0) {
+    spike_options.near_duplicate_min_count = options.near_duplicate_min_count;
+  }
+  if (options.near_duplicate_cosine >= 0) {
+    spike_options.near_duplicate_cosine = options.near_duplicate_cosine;
+  }
+  if (options.near_duplicate_prior >= 0) {
+    spike_options.near_duplicate_prior = options.near_duplicate_prior;
+  }
+  if (options.extra_windows_set) {
+    spike_options.extra_windows_seconds.clear();
+    for (const int64_t m : options.extra_windows_minutes) {
+      spike_options.extra_windows_seconds.push_back(m * kMinute);
+    }
+  }
+  const int64_t tick = options.tick_minutes * kMinute;
   insights::SpikeDetector detector(spike_options);
   std::vector<int> trial_of;  // per ticket number
   auto text_of = [&](const Arrival& a) -> const std::string& {
@@ -191,8 +206,13 @@ Json RunStream(const std::vector<LabelledText>& pool, const StreamOptions& optio
   int64_t warmup_spikes = 0;
   int64_t trial_phase_false = 0;
   std::vector<double> detect_minutes(static_cast<size_t>(options.trials), -1.0);
+  Json detections = Json::array();  // how each burst was first reported
+  double detect_seconds_total = 0.0;
+  double detect_seconds_max = 0.0;
+  int64_t detect_calls = 0;
+  size_t clusters_max = 0;
   Json false_examples = Json::array();
-  for (int64_t now = live_start + kTick; now <= end; now += kTick) {
+  for (int64_t now = live_start + tick; now <= end; now += tick) {
     std::vector<insights::TicketText> batch;
     for (; next < arrivals.size() && arrivals[next].time <= now; ++next) {
       batch.push_back(
@@ -203,7 +223,15 @@ Json RunStream(const std::vector<LabelledText>& pool, const StreamOptions& optio
     if (now % kHour == 0) {
       clusterer.Expire(now);
     }
-    for (const insights::Spike& spike : detector.Detect(now, &clusterer)) {
+    const auto detect_start = std::chrono::steady_clock::now();
+    const std::vector<insights::Spike> spikes = detector.Detect(now, &clusterer);
+    const double detect_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - detect_start).count();
+    detect_seconds_total += detect_seconds;
+    detect_seconds_max = std::max(detect_seconds_max, detect_seconds);
+    ++detect_calls;
+    clusters_max = std::max(clusters_max, clusterer.cluster_count());
+    for (const insights::Spike& spike : spikes) {
       int trial = -1;
       for (const std::string& id : spike.member_ticket_ids) {
         const int t = trial_of[static_cast<size_t>(std::stoll(id.substr(1)))];
@@ -213,6 +241,14 @@ Json RunStream(const std::vector<LabelledText>& pool, const StreamOptions& optio
         double& minutes = detect_minutes[static_cast<size_t>(trial)];
         if (minutes < 0) {
           minutes = static_cast<double>(now - burst_start[static_cast<size_t>(trial)]) / kMinute;
+          detections.push_back(
+              {{"trial", trial},
+               {"minutes", minutes},
+               {"observed", spike.observed},
+               {"expected", spike.expected},
+               {"p_value", spike.p_value},
+               {"window_minutes", (spike.window_end - spike.window_start) / kMinute},
+               {"near_duplicates", spike.near_duplicates}});
         }
         continue;
       }
@@ -227,6 +263,8 @@ Json RunStream(const std::vector<LabelledText>& pool, const StreamOptions& optio
         false_examples.push_back({{"at_hours", (now - kT0) / kHour},
                                   {"observed", spike.observed},
                                   {"expected", spike.expected},
+                                  {"p_value", spike.p_value},
+                                  {"near_duplicates", spike.near_duplicates},
                                   {"name", spike.cluster_name}});
       }
     }
@@ -248,6 +286,16 @@ Json RunStream(const std::vector<LabelledText>& pool, const StreamOptions& optio
       {"min_count", spike_options.min_count},
       {"significance", spike_options.significance},
       {"floor_rate_per_hour", spike_options.floor_rate_per_hour},
+      {"tick_minutes", options.tick_minutes},
+      {"near_duplicate_min_count", spike_options.near_duplicate_min_count},
+      {"near_duplicate_cosine", spike_options.near_duplicate_cosine},
+      {"near_duplicate_prior", spike_options.near_duplicate_prior},
+      {"extra_windows_seconds", spike_options.extra_windows_seconds},
+      {"detections", detections},
+      {"detect_calls", detect_calls},
+      {"detect_ms_mean", detect_calls > 0 ? 1000.0 * detect_seconds_total / detect_calls : 0.0},
+      {"detect_ms_max", 1000.0 * detect_seconds_max},
+      {"clusters_max", clusters_max},
       {"false_spikes", false_spikes},
       {"false_spikes_per_week",
        static_cast<double>(false_spikes) / std::max(1, options.measured_weeks)},

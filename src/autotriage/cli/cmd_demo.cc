@@ -291,6 +291,7 @@ int RunDemo(const DemoArgs& args) {
   // The dashboard on the engine's port; declared before the engine, so it outlives its server.
   Result<std::shared_ptr<DashboardParts>> dashboard = AttachDashboard(*config, bundle, &deps);
   DEMO_CHECK(dashboard.status());
+  DEMO_CHECK(AttachLlm(*config, &deps));
   std::printf(
       "   knowledge: %lld KB articles indexed, %lld resolved tickets as history, %lld agents\n",
       static_cast<long long>(knowledge_report.kb_documents),

@@ -2,6 +2,7 @@
 // (docs/models.md). A running `serve` picks up the new live version within
 // models.reload_seconds.
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -27,6 +28,29 @@ Result<std::string> ModelDirectory(const ModelsArgs& args) {
     return config.status();
   }
   return config->models.directory;
+}
+
+// A promotion or rollback changes what the engine decides with, so it belongs in the audit
+// trail next to the decisions it affects. The registry change already stands when this runs: a
+// store that cannot be reached is reported (exit 1) and the registry's own history keeps it.
+Status AuditModelChange(const ModelsArgs& args, const std::string& kind, nlohmann::json detail) {
+  Result<Config> config = LoadConfigForCommand(args.config);
+  if (!config.ok()) {
+    return config.status();
+  }
+  Result<std::unique_ptr<Store>> store = OpenConfiguredStore(*config);
+  if (!store.ok()) {
+    return store.status().WithContext("recording the change in the audit trail");
+  }
+  AuditEntry entry;
+  entry.kind = kind;
+  entry.time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+  entry.model_version = detail.value("version", "");
+  detail["actor"] = "cli";
+  entry.detail = detail.dump();
+  return (*store)->AppendAudit({entry}).WithContext("recording the change in the audit trail");
 }
 
 std::string Brief(const ModelEntry& e) {
@@ -99,7 +123,7 @@ int RunPromote(const ModelsArgs& args) {
     return s.code() == StatusCode::kNotFound ? 2 : 1;
   }
   if (forced) {
-    // Operators look for this line; the registry's history keeps it too.
+    // Operators look for this line; the registry's history and the audit trail keep it too.
     std::fprintf(stderr,
                  "{\"level\":\"warn\",\"msg\":\"model promoted with --force despite a worse "
                  "evaluation\",\"version\":\"%s\"}\n",
@@ -107,6 +131,12 @@ int RunPromote(const ModelsArgs& args) {
   }
   std::printf("%s is live; a running engine switches to it within models.reload_seconds\n",
               args.version.c_str());
+  if (Status audited = AuditModelChange(args, "model_promoted",
+                                        {{"version", args.version}, {"forced", forced}});
+      !audited.ok()) {
+    PrintError(audited);
+    return 1;
+  }
   return 0;
 }
 
@@ -131,6 +161,11 @@ int RunRollback(const ModelsArgs& args) {
   }
   std::printf("%s is live again; a running engine switches to it within models.reload_seconds\n",
               now_live.c_str());
+  if (Status audited = AuditModelChange(args, "model_rolled_back", {{"version", now_live}});
+      !audited.ok()) {
+    PrintError(audited);
+    return 1;
+  }
   return 0;
 }
 
@@ -151,7 +186,7 @@ void AddModelsCommand(CLI::App& app, int* exit_code) {
   CLI::App* promote = models->add_subcommand(
       "promote",
       "Make VERSION live. A version whose evaluation was worse than the live model is refused\n"
-      "unless --force (recorded in the registry's history and logged).");
+      "unless --force (recorded in the registry's history, the audit trail and logged).");
   promote->add_option("VERSION", args->version, "Version id, e.g. m-0123456789ab")->required();
   promote->add_option("--config", args->config, "Configuration file (models.directory)");
   promote->add_flag("--force", args->force, "Promote even a version that evaluated worse");

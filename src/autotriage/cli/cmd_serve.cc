@@ -81,6 +81,11 @@ Result<EngineParts> BuildEngine(const ServeArgs& args,
       return dashboard.status();
     }
     parts.dashboard = std::move(*dashboard);
+  } else {
+    AttachInsights(*config, &deps);  // no dashboard: AttachDashboard would have done it
+  }
+  if (Status llm = AttachLlm(*config, &deps); !llm.ok()) {
+    return llm;
   }
   Result<std::unique_ptr<Engine>> engine = Engine::Create(std::move(deps));
   if (!engine.ok()) {

@@ -30,5 +30,6 @@ void AddKbCommand(CLI::App& app, int* exit_code);
 void AddUsersCommand(CLI::App& app, int* exit_code);
 void AddRetrainCommand(CLI::App& app, int* exit_code);
 void AddModelsCommand(CLI::App& app, int* exit_code);
+void AddDigestCommand(CLI::App& app, int* exit_code);
 
 }  // namespace autotriage

@@ -10,6 +10,7 @@
 #include "autotriage/config/loader.h"
 #include "autotriage/connectors/factory.h"
 #include "autotriage/core/ids.h"
+#include "autotriage/digest/digest.h"
 #include "autotriage/ml/registry.h"
 
 namespace autotriage {
@@ -254,6 +255,15 @@ std::vector<ModelInfo> DescribeModels(const std::string& directory, const ModelB
   return out;
 }
 
+// The digest's KB search through the advisor (the best article above the relevance floor);
+// empty without an advisor (knowledge disabled).
+KbSearchFunction KbSearchOf(std::shared_ptr<Advisor> advisor) {
+  if (advisor == nullptr) {
+    return {};
+  }
+  return [advisor](const std::string& text) { return advisor->SearchKb(text, 1); };
+}
+
 std::string DashboardBaseUrl(const Config& config) {
   if (!config.server.public_url.empty()) {
     return config.server.public_url;
@@ -292,6 +302,26 @@ Result<std::shared_ptr<DashboardParts>> AttachDashboard(const Config& config,
     }
     parts->notifier = SlackNotifier::Create(deps->store.get(), deps->approvals.get(),
                                             parts->slack.get(), notifier);
+    parts->notices = std::make_unique<SlackPoster>(parts->slack.get(), notifier.log);
+    if (!deps->announce) {
+      deps->announce = [parts](const std::string& text) { parts->notices->Post(text); };
+    }
+  }
+  AttachInsights(config, deps);
+  if (slack.enabled && deps->insights != nullptr && !deps->send_daily_digest) {
+    deps->send_daily_digest = [parts, store = deps->store, insights = deps->insights,
+                               search = KbSearchOf(deps->advisor),
+                               min_size = config.insights.min_cluster_size,
+                               url = DashboardBaseUrl(config)](int64_t now_ms) -> Status {
+      DigestOptions options;
+      options.min_cluster_size = min_size;
+      Result<DigestData> digest =
+          CollectDigest(*store, insights->Clusters(now_ms / 1000), search, now_ms, options);
+      if (!digest.ok()) {
+        return digest.status();
+      }
+      return parts->slack->PostMessage(RenderDigestSlack(*digest, url));
+    };
   }
   DashboardDeps dashboard;
   dashboard.store = deps->store.get();
@@ -313,6 +343,13 @@ Result<std::shared_ptr<DashboardParts>> AttachDashboard(const Config& config,
     };
   }
   dashboard.public_url = DashboardBaseUrl(config);
+  dashboard.min_cluster_size = config.insights.min_cluster_size;
+  if (deps->insights != nullptr) {
+    dashboard.clusters = [insights = deps->insights] {
+      return insights->Clusters(static_cast<int64_t>(std::time(nullptr)));
+    };
+  }
+  dashboard.kb_search = KbSearchOf(deps->advisor);
   if (slack.enabled) {
     dashboard.slack_signing_secret = slack.signing_secret;
     dashboard.slack_notifier = parts->notifier.get();
@@ -330,12 +367,33 @@ Result<std::shared_ptr<DashboardParts>> AttachDashboard(const Config& config,
   return parts;
 }
 
+void AttachInsights(const Config& config, EngineDeps* deps) {
+  if (!config.insights.enabled || deps->insights != nullptr) {
+    return;
+  }
+  deps->insights =
+      std::make_shared<InsightsService>(config.insights, deps->store, deps->helpdesk, deps->advisor,
+                                        deps->announce, config.server.public_url);
+}
+
 Result<std::string> DashboardSetupLink(DashboardParts& parts, const std::string& base_url) {
   Result<std::optional<std::string>> link = parts.auth->EnsureSetupLink(base_url);
   if (!link.ok()) {
     return link.status();
   }
   return link->value_or("");
+}
+
+Status AttachLlm(const Config& config, EngineDeps* deps) {
+  if (!config.llm.enabled || deps->llm != nullptr) {
+    return Status::Ok();
+  }
+  Result<std::shared_ptr<LlmAssist>> llm = NewLlmAssist(config.llm);
+  if (!llm.ok()) {
+    return llm.status();
+  }
+  deps->llm = std::move(*llm);
+  return Status::Ok();
 }
 
 }  // namespace autotriage

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "autotriage/auth/auth.h"
+#include "autotriage/cli/slack_poster.h"
 #include "autotriage/config/config.h"
 #include "autotriage/connectors/helpdesk.h"
 #include "autotriage/connectors/http_client.h"
@@ -87,12 +88,27 @@ struct DashboardParts {
   std::unique_ptr<HttpClient> slack_http;
   std::unique_ptr<SlackClient> slack;
   std::unique_ptr<SlackNotifier> notifier;
+  std::unique_ptr<SlackPoster> notices;  // EngineDeps::announce -> Slack (with slack.enabled)
 };
-// REQUIRES: deps->store and deps->approvals are set. Sets deps->register_routes.
+// With insights.enabled it also attaches the insights (AttachInsights) and shows their clusters
+// and the digest; with slack.enabled it sets deps->announce (notices posted in the background)
+// and deps->send_daily_digest (the digest collected and posted to Slack), unless already set.
+// REQUIRES: deps->store and deps->approvals are set (and deps->helpdesk and deps->advisor
+// before, for the insights). Sets deps->register_routes.
 // kInvalidArgument when slack.enabled lacks a bot token or webhook URL, or a signing secret.
 Result<std::shared_ptr<DashboardParts>> AttachDashboard(const Config& config,
                                                         std::shared_ptr<const ModelBundle> bundle,
                                                         EngineDeps* deps);
+// Recurring issues and spikes (config.insights, docs/insights.md): with insights.enabled and no
+// deps->insights yet, an InsightsService over deps->store, deps->helpdesk and deps->advisor that
+// announces proposed Problems through deps->announce (as set at this call) with links under
+// server.public_url. A no-op otherwise. For `run --once`, which has no dashboard.
+void AttachInsights(const Config& config, EngineDeps* deps);
+
+// With llm.enabled: the LLM backend (engine/llm_assist.h) from config.llm into deps->llm.
+// kInvalidArgument when it cannot be built (no model or base_url); never names the API key.
+Status AttachLlm(const Config& config, EngineDeps* deps);
+
 // While no user exists, a new one-time set-up link under `base_url` (an earlier one stops
 // working); "" once a user exists.
 Result<std::string> DashboardSetupLink(DashboardParts& parts, const std::string& base_url);

@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   autotriage::AddSuggestCommand(app, &exit_code);
   autotriage::AddKbCommand(app, &exit_code);
   autotriage::AddUsersCommand(app, &exit_code);
+  autotriage::AddDigestCommand(app, &exit_code);
 
   try {
     app.parse(argc, argv);

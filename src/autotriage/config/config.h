@@ -288,6 +288,23 @@ struct LearningOptions {
   double suggest_floor = 0.6;
 };
 
+// Recurring issues, spikes, proposed Problems and the daily digest (docs/insights.md).
+struct InsightsOptions {
+  bool enabled = true;
+  // How often new tickets are clustered and the clusters tested for spikes.
+  int interval_seconds = 60;
+  // The clustering window; at the first start the tickets created in these days are read from
+  // the helpdesk (later starts restore the clusters from the store).
+  int window_days = 30;
+  // A spike proposes a Problem record (through approval; created only on Freshservice).
+  bool propose_problems = true;
+  // The daily digest goes to Slack at this UTC hour; -1 = never (the page and
+  // `autotriage digest` work either way).
+  int digest_hour_utc = 8;
+  // Clusters with fewer tickets are not listed (dashboard, digest).
+  int min_cluster_size = 3;
+};
+
 // Approval cards in Slack.
 struct SlackOptions {
   bool enabled = false;
@@ -308,6 +325,48 @@ struct SlackOptions {
   // (`autotriage users add NAME --slack-id U...`), whose role decides.
 };
 
+// One configured redaction pattern of the `llm:` section.
+struct LlmRedactPatternOptions {
+  // Placeholder type, e.g. "CUSTOMER_ID" gives <CUSTOMER_ID_1>: [A-Z][A-Z0-9_]*, not a built-in
+  // type (EMAIL, PHONE, IP, IBAN, CARD, NAME).
+  std::string type;
+  // ECMAScript regular expression; must not match the empty string.
+  std::string regex;
+};
+
+// The optional LLM backend (issue 8): any OpenAI-compatible chat-completions server. Text is
+// PII-redacted before it is sent; see docs/llm.md.
+struct LlmOptions {
+  bool enabled = false;
+  // e.g. "http://127.0.0.1:11434/v1" (Ollama) or "https://api.openai.com/v1". https, or http
+  // only to a loopback address.
+  std::string base_url = "http://127.0.0.1:11434/v1";
+  // Secret. Sent as "Authorization: Bearer ..."; empty for local servers without a key.
+  std::string api_key;
+  // Model name as the server knows it, e.g. "llama3.1:8b". Required when enabled.
+  std::string model;
+  // Time allowed for one request (the answer can take a while on a CPU).
+  int timeout_ms = 60000;
+  // Retries after 429, 5xx and network errors, with backoff and Retry-After.
+  int max_retries = 2;
+  // Requests per agent run; a model that keeps calling tools is stopped there.
+  int max_turns = 6;
+  // Longest answer asked for, in tokens.
+  int max_tokens = 1024;
+  // Token budgets; a request that would exceed one is not sent. 0: unlimited.
+  std::int64_t tokens_per_ticket = 20000;
+  std::int64_t tokens_per_day = 2000000;
+  double temperature = 0.2;
+  // The server supports response_format json_schema; else the model is instructed and checked.
+  bool structured_outputs = false;
+  // Ask the LLM only for fields on which the local classifier abstained.
+  bool cascade_only_on_abstain = true;
+  // Draft replies and resolution summaries with the LLM (else the extractive summary).
+  bool drafts = false;
+  // Extra redaction patterns besides the built-in detectors.
+  std::vector<LlmRedactPatternOptions> redact_patterns;
+};
+
 struct Config {
   HelpdeskOptions helpdesk;
   StoreOptions store;
@@ -321,6 +380,8 @@ struct Config {
   ApprovalOptions approvals;
   SlackOptions slack;
   LearningOptions learning;
+  InsightsOptions insights;
+  LlmOptions llm;
   LogOptions log;
 };
 

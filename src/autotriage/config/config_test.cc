@@ -200,7 +200,8 @@ TEST(ConfigUnknownKeyTest, TopLevelTypoSuggestsTheSection) {
   EXPECT_THAT(ProblemStrings(check),
               ElementsAre("test.yaml:3:1: unknown key 'sever' at the top level (did you mean "
                           "'server'? allowed: helpdesk, store, server, models, training, policy, "
-                          "engine, knowledge, routing, approvals, slack, learning, log)"));
+                          "engine, knowledge, routing, approvals, slack, learning, llm, insights, "
+                          "log)"));
 }
 
 TEST(ConfigUnknownKeyTest, NestedTypoHasLineColumnAndSuggestion) {

@@ -369,6 +369,8 @@ const SectionSpec<Config>& ConfigSpec() {
                                        SectionField("approvals", &S::approvals, ApprovalSpec()),
                                        SectionField("slack", &S::slack, SlackSpec()),
                                        SectionField("learning", &S::learning, LearningSpec()),
+                                       SectionField("llm", &S::llm, LlmSpec()),
+                                       SectionField("insights", &S::insights, InsightsSpec()),
                                        SectionField("log", &S::log, LogSpec()),
                                    },
                                    nullptr};

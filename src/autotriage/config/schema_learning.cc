@@ -1,4 +1,5 @@
-// Bindings of the `learning:` section (issue 7): automatic demotion of autonomy-matrix cells.
+// Bindings of the `learning:` section (issue 7): automatic demotion of autonomy-matrix cells, and
+// of the `insights:` section: recurring issues, spikes, proposed Problems and the digest.
 #include <string>
 
 #include "autotriage/config/internal/fields.h"
@@ -32,6 +33,20 @@ const SectionSpec<LearningOptions>& LearningSpec() {
           DoubleField("suggest_floor", &S::suggest_floor, kFloor),
       },
       CheckLearning};
+  return spec;
+}
+
+const SectionSpec<InsightsOptions>& InsightsSpec() {
+  using S = InsightsOptions;
+  static const SectionSpec<S> spec{{
+                                       BoolField("enabled", &S::enabled),
+                                       IntField("interval_seconds", &S::interval_seconds, 10, 3600),
+                                       IntField("window_days", &S::window_days, 1, 90),
+                                       BoolField("propose_problems", &S::propose_problems),
+                                       IntField("digest_hour_utc", &S::digest_hour_utc, -1, 23),
+                                       IntField("min_cluster_size", &S::min_cluster_size, 2, 1000),
+                                   },
+                                   nullptr};
   return spec;
 }
 

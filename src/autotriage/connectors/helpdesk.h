@@ -118,6 +118,13 @@ class Helpdesk {
   virtual Result<std::vector<KbArticle>> ListKbArticles(bool include_unpublished = false) = 0;
   // kUnimplemented where capabilities().problems is false. Returns the new problem's id.
   virtual Result<std::string> CreateProblem(const ProblemRecord& problem) = 0;
+  // The id of a Problem whose description contains `marker` (the newest when several), or
+  // nullopt when there is none: how a creation whose answer was lost is recovered without
+  // creating the Problem twice. kUnimplemented where the helpdesk cannot be searched this way.
+  virtual Result<std::optional<std::string>> FindProblemByMarker(const std::string& marker) {
+    (void)marker;
+    return Unimplemented(kind() + ": Problems cannot be looked up by marker");
+  }
 };
 
 }  // namespace autotriage

@@ -85,6 +85,8 @@ void ApplyAdvice(const std::string& advice_json, CardView* card) {
   card->subject = Text(json, "subject");
   card->summary = Text(json, "summary");
   card->note_draft = PlainNote(Text(json, "note_draft"));
+  card->reply_draft = Text(json, "reply_draft");
+  card->summary_source = Text(json, "summary_source");
   for (const Json& item : ArrayAt(json, "articles")) {
     if (item.is_object() && card->articles.size() < kMaxArticles) {
       card->articles.push_back({Text(item, "id"), Text(item, "title"), Text(item, "url"),

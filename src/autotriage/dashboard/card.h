@@ -68,6 +68,10 @@ struct CardView {
   std::string subject;
   std::string summary;
   std::string note_draft;  // plain text
+  // The LLM's draft reply to the requester (advice "reply_draft"; "" = none): shown, never sent
+  // by the engine. summary_source: "llm" when the summary is the LLM's, else the extractive one.
+  std::string reply_draft;
+  std::string summary_source;
   int64_t created_ms = 0;
   bool escalated = false;
   bool pending = true;

@@ -156,7 +156,14 @@ std::string CardHtml(const CardView& card, const Principal& principal, bool can_
     html += "<form id=\"decide\" method=\"post\" action=\"" +
             Escape(CardPath(card.ticket_id, card.ticket_version)) + "\">" + CsrfField(principal);
   }
+  if (card.summary_source == "llm") {
+    html += "<p class=\"summary-source\">Summary drafted by the LLM.</p>";
+  }
   html += DiffTable(card, can_decide, state) + Explanation(card) + Advice(card);
+  if (!card.reply_draft.empty()) {
+    html += "<h2>Draft reply (LLM; not sent)</h2><pre class=\"reply-draft\">" +
+            Escape(card.reply_draft) + "</pre>";
+  }
   const std::string& note = state.has_note ? state.note : card.note_draft;
   if (can_decide) {
     html +=

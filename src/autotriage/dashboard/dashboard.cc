@@ -20,6 +20,9 @@ std::vector<DashboardRoute> RegisterDashboard(HttpServer& server, const Dashboar
   dashboard::RegisterApprovalApi(routes);
   dashboard::RegisterReadApi(routes);
   dashboard::RegisterMatrixAndKpiApi(routes);
+  dashboard::RegisterInsightsPages(routes);
+  dashboard::RegisterProblemPages(routes);
+  dashboard::RegisterInsightsApi(routes);
   if (!deps.slack_signing_secret.empty()) {
     dashboard::RegisterSlackEndpoint(routes);
   }

@@ -8,6 +8,10 @@
 //     /matrix                   the autonomy matrix; admins change cells
 //     /kpis /audit /models      charts (inline SVG), the audit trail with its chain status,
 //                               the model versions
+//     /insights                 recurring issues (clusters) with their member tickets
+//     /problems /problems/{id}  proposed Problems with their evidence; approvers approve or
+//                               reject them
+//     /digest                   the daily digest (digest/digest.h)
 //     /static/app.css /static/app.js
 //   JSON REST API under /api/v1/ (the same actions; session + CSRF or a Bearer token) and its
 //   OpenAPI 3 document at /api/v1/openapi.json.
@@ -35,6 +39,8 @@
 #include "autotriage/auth/auth.h"
 #include "autotriage/config/config.h"
 #include "autotriage/engine/approvals.h"
+#include "autotriage/insights/clusterer.h"
+#include "autotriage/knowledge/kb_index.h"
 #include "autotriage/server/http_server.h"
 #include "autotriage/store/store.h"
 
@@ -85,6 +91,14 @@ struct DashboardDeps {
   // KPI figures (a count over every decision of the period) are reused this long; 0 = counted
   // for every request.
   int64_t kpi_cache_ms = 60 * 1000;
+  // Optional: the current recurring issues (InsightsService::Clusters at now, biggest first) for
+  // /insights, /digest and GET /api/v1/clusters; empty: those say insights are off.
+  std::function<std::vector<insights::ClusterSummary>()> clusters;
+  // Optional: KB articles above the relevance floor for free text (Advisor::SearchKb), for the
+  // digest's KB gaps; empty: the digest says the KB is not loaded.
+  std::function<std::vector<KbHit>(const std::string& text)> kb_search;
+  // Clusters smaller than this are not shown (insights.min_cluster_size).
+  int min_cluster_size = 3;
 };
 
 // A route the dashboard registered, for documentation and tests.

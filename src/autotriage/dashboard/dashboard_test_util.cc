@@ -101,6 +101,8 @@ DashboardHarness::DashboardHarness(HarnessOptions options) {
   deps.slack_signing_secret = options.slack_signing_secret;
   deps.slack_notifier = notifier_.get();
   deps.kpi_cache_ms = options.kpi_cache_ms;
+  deps.clusters = options.clusters;
+  deps.kb_search = options.kb_search;
   deps.log = [](const std::string& line) {
     std::fprintf(stderr, "dashboard log: %s\n", line.c_str());
   };

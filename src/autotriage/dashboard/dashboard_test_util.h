@@ -48,6 +48,9 @@ struct HarnessOptions {
   std::function<std::unique_ptr<SlackNotifier>(Store*, ApprovalService*)> make_notifier;
   std::function<std::vector<ModelInfo>()> models;
   int64_t kpi_cache_ms = 0;  // tests see every change at once unless they test the cache
+  // DashboardDeps::clusters and ::kb_search (empty: insights off, KB not loaded).
+  std::function<std::vector<insights::ClusterSummary>()> clusters;
+  std::function<std::vector<KbHit>(const std::string&)> kb_search;
 };
 
 class DashboardHarness {

@@ -21,8 +21,10 @@ struct NavEntry {
 };
 
 constexpr NavEntry kNav[] = {
-    {"approvals", "/", "Approvals"}, {"matrix", "/matrix", "Matrix"}, {"kpis", "/kpis", "KPIs"},
-    {"audit", "/audit", "Audit"},    {"models", "/models", "Models"},
+    {"approvals", "/", "Approvals"},     {"problems", "/problems", "Problems"},
+    {"insights", "/insights", "Issues"}, {"digest", "/digest", "Digest"},
+    {"matrix", "/matrix", "Matrix"},     {"kpis", "/kpis", "KPIs"},
+    {"audit", "/audit", "Audit"},        {"models", "/models", "Models"},
 };
 
 std::string DocumentStart(const std::string& title) {

@@ -1,5 +1,7 @@
 // GET /tickets/{id}: what the engine and people decided about one ticket, oldest first:
-// its decisions (every field of every version), the approval actions and the helpdesk writes.
+// its decisions (every field of every version), the approval actions and the helpdesk writes,
+// and the LLM transcripts of its latest triage (as sent: redacted; all escaped).
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
@@ -67,6 +69,51 @@ std::string WritesTable(const std::vector<WriteRecord>& writes) {
   return html + "</tbody></table>";
 }
 
+// The LLM exchanges stored with the ticket's latest advice (engine/llm_assist.h); the audit
+// entries "llm_transcript" hold the same, hash-chained. "" when there are none.
+std::string TranscriptsSection(Store& store, const std::string& ticket) {
+  using Json = nlohmann::json;
+  Result<std::optional<AdviceRecord>> advice = store.LatestAdvice(ticket);
+  if (!advice.ok() || !advice->has_value()) {
+    return "";
+  }
+  const Json json = Json::parse((*advice)->advice_json, nullptr, false);
+  if (!json.is_object() || !json.contains("llm_transcripts") ||
+      !json["llm_transcripts"].is_array() || json["llm_transcripts"].empty()) {
+    return "";
+  }
+  auto text = [](const Json& object, const char* key) {
+    return object.is_object() && object.contains(key) && object[key].is_string()
+               ? object[key].get<std::string>()
+               : std::string();
+  };
+  auto dump = [](const Json& value) {
+    return value.dump(-1, ' ', false, Json::error_handler_t::replace);
+  };
+  std::string html = "<h2>LLM transcripts</h2><p>Trace " + Escape((*advice)->trace_id) +
+                     "; personal data was replaced by placeholders before sending.</p>";
+  for (const Json& t : json["llm_transcripts"]) {
+    html += "<details class=\"llm-transcript\"><summary>" + Escape(text(t, "purpose")) + " " +
+            Escape(text(t, "field")) + ": " + Escape(text(t, "outcome")) + " (" +
+            Escape(text(t, "model")) + ")</summary><p>" + Escape(text(t, "detail")) +
+            "</p><p>Redacted: " +
+            Escape(t.is_object() ? dump(t.value("redactions", Json::array())) : std::string()) +
+            "; tokens: " +
+            Escape(t.is_object() ? dump(t.value("usage", Json::object())) : std::string()) +
+            "</p><ol>";
+    const Json messages = t.is_object() ? t.value("messages", Json::array()) : Json::array();
+    for (const Json& m : messages) {
+      html += "<li><b>" + Escape(text(m, "role")) + "</b> <pre>" + Escape(text(m, "content"));
+      if (m.is_object() && m.contains("tool_calls")) {
+        html += "\n" + Escape(dump(m["tool_calls"]));
+      }
+      html += "</pre></li>";
+    }
+    html += "</ol></details>";
+  }
+  return html;
+}
+
 ServerResponse TicketPage(Context& context, const ServerRequest& request,
                           const Principal& principal) {
   const std::string ticket = request.path.substr(sizeof(kPrefix) - 1);
@@ -89,7 +136,8 @@ ServerResponse TicketPage(Context& context, const ServerRequest& request,
     html += "<p class=\"empty\">autotriage has not decided anything about this ticket.</p>";
   }
   html += "<h2>Decisions</h2>" + DecisionsTable(*decisions) + "<h2>Approvals</h2>" +
-          ActionsTable(*actions) + "<h2>Helpdesk writes</h2>" + WritesTable(*writes) + "</section>";
+          ActionsTable(*actions) + "<h2>Helpdesk writes</h2>" + WritesTable(*writes) +
+          TranscriptsSection(store, ticket) + "</section>";
   return RenderPage(request, &principal, {"Ticket #" + ticket, "", 200}, html);
 }
 

@@ -16,5 +16,8 @@ void RegisterApprovalApi(Routes& routes);         // api_approvals.cc
 void RegisterReadApi(Routes& routes);             // api_records.cc
 void RegisterMatrixAndKpiApi(Routes& routes);     // api_matrix.cc
 void RegisterSlackEndpoint(Routes& routes);       // slack_endpoint.cc
+void RegisterInsightsPages(Routes& routes);       // pages_insights.cc (/insights, /digest)
+void RegisterProblemPages(Routes& routes);        // pages_problems.cc
+void RegisterInsightsApi(Routes& routes);         // api_insights.cc
 
 }  // namespace autotriage::dashboard

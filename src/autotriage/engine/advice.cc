@@ -79,6 +79,15 @@ bool Advisor::ArticleExists(const std::string& id) const {
   return found.ok() && *found;
 }
 
+std::vector<KbHit> Advisor::SearchKb(const std::string& text, int k) const {
+  const std::shared_ptr<const AdvisorSources> sources = Snapshot();
+  if (sources->kb == nullptr || k <= 0) {
+    return {};
+  }
+  Result<std::vector<KbHit>> hits = sources->kb->Search(text, k);
+  return hits.ok() ? std::move(*hits) : std::vector<KbHit>{};
+}
+
 std::string AdviceJson(const TicketAdvice& advice) {
   Json articles = Json::array();
   for (const KbHit& hit : advice.articles) {

@@ -67,6 +67,9 @@ class Advisor {
   TicketAdvice Advise(const Ticket& ticket, const AdviceQuery& query) const;
   // Whether a KB article is still in the index (citations are checked before a note is posted).
   bool ArticleExists(const std::string& id) const;
+  // The best `k` KB articles for free text (a recurring issue's representative ticket), above
+  // the KB's relevance floor; empty without a KB or when the search fails.
+  std::vector<KbHit> SearchKb(const std::string& text, int k) const;
 
  private:
   std::shared_ptr<const AdvisorSources> Snapshot() const;

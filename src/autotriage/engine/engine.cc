@@ -37,6 +37,11 @@ EngineImpl::EngineImpl(EngineDeps deps) {
   context_.policy = deps.policy != nullptr ? std::move(deps.policy)
                                            : std::make_shared<PolicyHolder>(context_.config.policy);
   context_.approvals = std::move(deps.approvals);
+  context_.insights = std::move(deps.insights);
+  context_.llm = std::move(deps.llm);
+  context_.on_demoted = deps.announce;
+  announce_ = std::move(deps.announce);
+  send_daily_digest_ = std::move(deps.send_daily_digest);
   register_routes_ = std::move(deps.register_routes);
   TriageOptions triage_options;
   for (const auto& head : context_.config.models.heads) {
@@ -97,6 +102,9 @@ Status EngineImpl::Start() {
   threads_.emplace_back([this] { BackgroundLoop(); });
   if (knowledge_ != nullptr && context_.advisor != nullptr && config.engine.workers > 0) {
     threads_.emplace_back([this] { KnowledgeLoop(); });
+  }
+  if (context_.insights != nullptr && config.insights.enabled && config.engine.workers > 0) {
+    threads_.emplace_back([this] { InsightsLoop(); });
   }
   const int workers = std::max(0, config.engine.workers);
   if (workers > 0) {

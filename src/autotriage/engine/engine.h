@@ -63,7 +63,9 @@
 #include "autotriage/core/status.h"
 #include "autotriage/engine/advice.h"
 #include "autotriage/engine/approvals.h"
+#include "autotriage/engine/insights_service.h"
 #include "autotriage/engine/knowledge_loader.h"
+#include "autotriage/engine/llm_assist.h"
 #include "autotriage/ml/bundle.h"
 #include "autotriage/server/http_server.h"
 #include "autotriage/server/metrics.h"
@@ -98,6 +100,20 @@ struct EngineDeps {
   // supersessions to it and runs its Sweep every minute (and once in RunOnce). REQUIRES: built on
   // the same store and on `policy` (Create refuses approvals without policy).
   std::shared_ptr<ApprovalService> approvals;
+  // Optional: recurring issues, spikes and proposed Problems (insights_service.h). The engine
+  // feeds it every triaged ticket, bootstraps it at Start, runs its cycle every
+  // insights.interval_seconds and creates approved Problems (problems.h) unless the kill switch
+  // is on. RunOnce bootstraps it and runs one cycle.
+  std::shared_ptr<InsightsService> insights;
+  // Optional: one-line notices for people (Slack): matrix cells demoted, Problems proposed.
+  std::function<void(const std::string& text)> announce;
+  // Optional: sends the daily digest (cli: to Slack). Called from the insights loop once per
+  // UTC day, at the first cycle at or after insights.digest_hour_utc (never when it is -1); the
+  // day sent is kept in the store (cursor "digest:last_day") so a restart does not send twice.
+  std::function<Status(int64_t now_ms)> send_daily_digest;
+  // Optional: the LLM backend (llm_assist.h; cli builds it from config.llm when enabled): labels
+  // for abstained fields (never autofill), drafts and transcripts. Null: local models only.
+  std::shared_ptr<LlmAssist> llm;
   // Optional: extra routes on the engine's HTTP server (dashboard, REST API, Slack endpoint),
   // called once in Start before the server starts listening.
   std::function<void(HttpServer&)> register_routes;

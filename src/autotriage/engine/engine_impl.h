@@ -80,6 +80,12 @@ class EngineImpl final : public Engine {
   // knowledge.sync_interval_minutes schedule (hourly history reloads when it is 0).
   void KnowledgeLoop();
   void ReloadKnowledge(bool sync_kb);
+  // engine_insights.cc: bootstraps the insights service (retrying while the store or helpdesk
+  // fails), then runs its cycle every insights.interval_seconds and creates approved Problems.
+  void InsightsLoop();
+  void RunInsightsCycle();
+  void CreateApprovedProblems();
+  void MaybeSendDigest();
   // engine_http.cc
   void RegisterRoutes();
   ServerResponse Readiness();
@@ -99,6 +105,8 @@ class EngineImpl final : public Engine {
   std::shared_ptr<KnowledgeLoader> knowledge_;
   std::unique_ptr<ModelFollower> model_follower_;  // null when models.reload_seconds is 0
   std::function<void(HttpServer&)> register_routes_;
+  std::function<void(const std::string&)> announce_;
+  std::function<Status(int64_t)> send_daily_digest_;
   bool knowledge_loaded_ = false;
   WorkSignal jobs_signal_;
   WorkSignal writes_signal_;

@@ -23,7 +23,9 @@
 #include "autotriage/connectors/helpdesk.h"
 #include "autotriage/connectors/http_client.h"
 #include "autotriage/engine/approvals.h"
+#include "autotriage/engine/insights_service.h"
 #include "autotriage/engine/live_model.h"
+#include "autotriage/engine/llm_assist.h"
 #include "autotriage/engine/triage.h"
 #include "autotriage/ml/bundle.h"
 #include "autotriage/policy/policy.h"
@@ -163,6 +165,10 @@ struct EngineContext {
   std::function<void()> on_write_planned;
   // Called with a one-line announcement for each matrix cell demoted (Slack); may be null.
   std::function<void(const std::string& text)> on_demoted;
+  // Recurring issues and spikes; null = off. Workers hand it every triaged ticket.
+  std::shared_ptr<InsightsService> insights;
+  // The LLM backend; null = off. Workers run it between triage and commit (worker.cc).
+  std::shared_ptr<LlmAssist> llm;
 
   std::atomic<int64_t> events_received{0};
   std::atomic<int64_t> jobs_done{0};
@@ -184,6 +190,9 @@ class JobProcessor {
   WorkOutcome TrackOutcomes(const Job& job, const Ticket& ticket,
                             const std::vector<DecisionRecord>& decisions);
   WorkOutcome RunTriage(const Job& job, const Ticket& ticket);
+  // The LLM step (llm_assist.h) on a triage's commit; counts autotriage_llm_requests_total.
+  void RunLlm(const TriageInput& input, const Ticket& ticket, const LiveSchema& schema,
+              const Policy& policy, TriageCommit* commit);
   WorkOutcome Fail(const Job& job, const Status& error);
   WorkOutcome Commit(const Job& job, const TriageCommit& commit, const std::string& outcome_name);
 

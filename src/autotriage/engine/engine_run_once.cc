@@ -150,6 +150,15 @@ Result<RunOnceReport> EngineImpl::RunOnce() {
       break;
     }
   }
+  if (context_.insights != nullptr && context_.config.insights.enabled) {
+    Result<InsightsBootstrapReport> boot = context_.insights->Bootstrap(NowMs() / 1000);
+    if (boot.ok()) {
+      RunInsightsCycle();
+      CreateApprovedProblems();
+    } else {
+      context_.log->Warn("insights start failed: " + boot.status().ToString());
+    }
+  }
   context_.log->Write(LogLevel::kInfo, "run once finished", "", "",
                       {{"jobs_done", std::to_string(report.jobs_done)},
                        {"writes_applied", std::to_string(report.writes_applied)},

@@ -177,6 +177,41 @@ class NotifyingStore final : public Store {
   Result<std::vector<ResolutionCountRow>> CountResolutions(int64_t since_ms) override {
     return inner_->CountResolutions(since_ms);
   }
+  Status PutClusterMembers(const std::vector<ClusterMemberRecord>& members) override {
+    return inner_->PutClusterMembers(members);
+  }
+  Result<std::vector<ClusterMemberRecord>> ListClusterMembers(int64_t since_s) override {
+    return inner_->ListClusterMembers(since_s);
+  }
+  Result<int64_t> DeleteClusterMembers(int64_t before_s) override {
+    return inner_->DeleteClusterMembers(before_s);
+  }
+  Result<int64_t> ProposeProblem(const ProblemProposalRecord& proposal,
+                                 const AuditEntry& audit) override {
+    return inner_->ProposeProblem(proposal, audit);
+  }
+  Result<std::vector<ProblemProposalRecord>> ListProblemProposals(
+      const ProblemProposalFilter& filter) override {
+    return inner_->ListProblemProposals(filter);
+  }
+  Result<ProblemProposalRecord> GetProblemProposal(int64_t id) override {
+    return inner_->GetProblemProposal(id);
+  }
+  Status DecideProblemProposal(int64_t id, bool approve, const std::string& actor,
+                               const std::string& reason, int64_t now_ms,
+                               const AuditEntry& audit) override {
+    return inner_->DecideProblemProposal(id, approve, actor, reason, now_ms, audit);
+  }
+  Result<std::vector<ProblemProposalRecord>> ClaimProblemCreations(int max, int64_t lease_ms,
+                                                                   int64_t now_ms) override {
+    return inner_->ClaimProblemCreations(max, lease_ms, now_ms);
+  }
+  Status FinishProblemCreation(int64_t id, int attempt, const std::string& new_state,
+                               const std::string& problem_id, const std::string& error,
+                               int64_t retry_at_ms, const AuditEntry& audit) override {
+    return inner_->FinishProblemCreation(id, attempt, new_state, problem_id, error, retry_at_ms,
+                                         audit);
+  }
 
  private:
   std::shared_ptr<Store> inner_;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,7 +21,11 @@ class ScriptedHelpdesk final : public Helpdesk {
   };
 
   std::string kind() const override { return "freshdesk"; }
-  HelpdeskCapabilities capabilities() const override { return {}; }
+  HelpdeskCapabilities capabilities() const override {
+    HelpdeskCapabilities c;
+    c.problems = problems_supported;
+    return c;
+  }
 
   Result<TicketPage> FindTickets(const TicketQuery& query) override {
     std::lock_guard<std::mutex> lock(mutex);
@@ -96,8 +101,33 @@ class ScriptedHelpdesk final : public Helpdesk {
     return schema;
   }
   Result<std::vector<KbArticle>> ListKbArticles(bool) override { return std::vector<KbArticle>{}; }
-  Result<std::string> CreateProblem(const ProblemRecord&) override {
-    return Unimplemented("problems");
+  Result<std::string> CreateProblem(const ProblemRecord& problem) override {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (!problems_supported) {
+      return Unimplemented("problems");
+    }
+    Failure failure = Next(&problem_failures);
+    if (!failure.status.ok() && !failure.applied) {
+      return failure.status;
+    }
+    problems.push_back(problem);
+    if (!failure.status.ok()) {
+      return failure.status;
+    }
+    return std::to_string(problems.size());
+  }
+  Result<std::optional<std::string>> FindProblemByMarker(const std::string& marker) override {
+    std::lock_guard<std::mutex> lock(mutex);
+    ++problem_lookups;
+    if (!problem_lookup_supported) {
+      return Unimplemented("problem lookup");
+    }
+    for (size_t i = problems.size(); i > 0; --i) {
+      if (problems[i - 1].description_html.find(marker) != std::string::npos) {
+        return std::optional<std::string>(std::to_string(i));
+      }
+    }
+    return std::optional<std::string>();
   }
 
   std::mutex mutex;
@@ -112,6 +142,11 @@ class ScriptedHelpdesk final : public Helpdesk {
   std::vector<Status> get_failures;
   std::vector<Failure> put_failures;
   std::vector<Failure> note_failures;
+  bool problems_supported = false;
+  bool problem_lookup_supported = true;
+  std::vector<ProblemRecord> problems;  // created; the id is the position + 1
+  std::vector<Failure> problem_failures;
+  int problem_lookups = 0;
 
  private:
   static Failure Next(std::vector<Failure>* failures) {

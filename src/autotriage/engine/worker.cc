@@ -124,10 +124,18 @@ WorkOutcome JobProcessor::RunTriage(const Job& job, const Ticket& ticket) {
   TriageResult result = context_->triage->Run(input);
   context_->metrics->triage_cpu_seconds->Observe(ThreadCpuSeconds() - cpu_start);
   context_->metrics->triage_seconds->Observe(result.engine_ms / 1000.0);
+  if (context_->llm != nullptr && !result.skipped) {
+    // After the timing above (the LLM's I/O is not triage time), before the commit (its
+    // decisions, audit entries and drafts land in the same transaction).
+    RunLlm(input, ticket, *schema->get(), *policy, &result.commit);
+  }
   const bool planned_write = result.commit.write.has_value();
   const WorkOutcome outcome = Commit(job, result.commit, result.skipped ? "skipped" : "triaged");
   if (outcome != WorkOutcome::kDone) {
     return outcome;
+  }
+  if (context_->insights != nullptr) {
+    context_->insights->Observe(ticket);
   }
   for (const DecisionRecord& d : result.commit.decisions) {
     context_->metrics->Decision(d.mode, d.outcome);

@@ -267,6 +267,44 @@ std::optional<ClusterId> Clusterer::ClusterOf(std::string_view ticket_id) const 
   return impl_->tickets[it->second].cluster;
 }
 
+Result<std::vector<NearDuplicate>> Clusterer::NearDuplicates(std::string_view ticket_id,
+                                                             double min_cosine) const {
+  auto it = impl_->slot_of.find(std::string(ticket_id));
+  if (it == impl_->slot_of.end()) {
+    return NotFound("ticket '" + std::string(ticket_id) + "' is not clustered");
+  }
+  const TicketRecord& ticket = impl_->tickets[it->second];
+  std::vector<NearDuplicate> out;
+  for (const uint32_t slot : impl_->clusters.at(ticket.cluster).members) {
+    const TicketRecord& other = impl_->tickets[slot];
+    if (slot == it->second) {
+      continue;
+    }
+    // Both vectors are unit length and sorted by term: the cosine is a merge of the two.
+    double dot = 0.0;
+    auto a = ticket.vector.begin();
+    auto b = other.vector.begin();
+    while (a != ticket.vector.end() && b != other.vector.end()) {
+      if (a->first < b->first) {
+        ++a;
+      } else if (b->first < a->first) {
+        ++b;
+      } else {
+        dot += static_cast<double>(a->second) * static_cast<double>(b->second);
+        ++a;
+        ++b;
+      }
+    }
+    if (dot >= min_cosine) {
+      out.push_back({other.id, other.created_at, dot});
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const NearDuplicate& x, const NearDuplicate& y) {
+    return x.created_at != y.created_at ? x.created_at < y.created_at : x.ticket_id < y.ticket_id;
+  });
+  return out;
+}
+
 std::vector<ClusterSummary> Clusterer::Clusters(int64_t now, int64_t min_size) const {
   std::vector<const ClusterRecord*> chosen;
   for (const auto& [id, cluster] : impl_->clusters) {

@@ -76,6 +76,13 @@ struct ClusterSummary {
   double trend_ratio = 1.0;
 };
 
+// A member of the same cluster whose vector is close to a given ticket's (see NearDuplicates).
+struct NearDuplicate {
+  std::string ticket_id;
+  int64_t created_at = 0;
+  double cosine = 0.0;
+};
+
 // What AddBatch did with each ticket.
 struct AddReport {
   int64_t added = 0;
@@ -122,6 +129,13 @@ class Clusterer {
   // The live id for `id` after merges; nullopt when the cluster expired or never existed.
   std::optional<ClusterId> Resolve(ClusterId id) const;
   std::optional<ClusterId> ClusterOf(std::string_view ticket_id) const;
+
+  // The other members of `ticket_id`'s cluster whose TF-IDF vector (as built when each was
+  // added) has cosine >= min_cosine with its own, oldest first. Costs one sparse dot product per
+  // member of that cluster. Used by the spike detector to count near-identical tickets.
+  // Errors: kNotFound when the ticket is not clustered (never added, or expired).
+  Result<std::vector<NearDuplicate>> NearDuplicates(std::string_view ticket_id,
+                                                    double min_cosine) const;
 
   // Clusters with at least `min_size` members, biggest first (ties: lower id first).
   std::vector<ClusterSummary> Clusters(int64_t now, int64_t min_size = 2) const;

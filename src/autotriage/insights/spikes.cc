@@ -1,81 +1,56 @@
 #include "autotriage/insights/spikes.h"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <limits>
 #include <map>
+#include <optional>
 #include <utility>
+
+#include "autotriage/insights/seasonality.h"
 
 namespace autotriage::insights {
 namespace {
 
 constexpr int64_t kHour = 3600;
-constexpr int64_t kDay = 86400;
-constexpr double kSeriesEpsilon = 1e-17;
-constexpr double kMinFactor = 0.1;
-
-int64_t HourIndex(int64_t t) {
-  return t >= 0 ? t / kHour : (t - kHour + 1) / kHour;
-}
-// Hours and days in UTC; the profile only has to repeat, not match a local clock.
-int HourOfDay(int64_t hour_index) {
-  return static_cast<int>(((hour_index % 24) + 24) % 24);
-}
-int Weekday(int64_t hour_index) {
-  return static_cast<int>((((hour_index * kHour / kDay) + 3) % 7 + 7) % 7);  // 0 = Monday
-}
 
 struct Event {
   int64_t created_at;
   std::string ticket_id;
+  bool checked = false;  // already tested as the newest of a near-duplicate group
 };
+
+bool Earlier(const Event& a, const Event& b) {
+  return a.created_at != b.created_at ? a.created_at < b.created_at : a.ticket_id < b.ticket_id;
+}
 
 struct ClusterHistory {
   int64_t first_seen = std::numeric_limits<int64_t>::max();
   std::map<int64_t, int64_t> hourly;  // hour index -> tickets
-  std::vector<Event> recent;          // tickets inside the window, sorted by time
+  std::vector<Event> recent;          // tickets inside the longest window, sorted by time
   bool spiking = false;
+  // Last Detect at which a near-duplicate group of this cluster passed the test; a cluster
+  // stays spiking while that is inside the window, so one burst gives one spike.
+  int64_t near_duplicate_active = 0;  // 0: never (times are positive)
+};
+
+// One tested count: the best window of the cluster test, or a near-duplicate group.
+struct Candidate {
+  int64_t window_seconds = 0;
+  int64_t observed = 0;
+  double expected = 0.0;
+  double p_value = 1.0;  // after the multiple-testing factor
+  std::vector<std::string> members;
 };
 
 }  // namespace
 
-double PoissonUpperTail(int64_t k, double lambda) {
-  if (k <= 0) {
-    return 1.0;
-  }
-  if (lambda <= 0.0) {
-    return 0.0;
-  }
-  const double kd = static_cast<double>(k);
-  if (lambda < kd) {
-    // Sum the tail from k upwards: terms fall at least geometrically.
-    double term = std::exp(-lambda + kd * std::log(lambda) - std::lgamma(kd + 1.0));
-    double sum = 0.0;
-    for (int64_t i = k; term > kSeriesEpsilon * sum && i < k + 10000; ++i) {
-      sum += term;
-      term *= lambda / static_cast<double>(i + 1);
-    }
-    return std::min(sum, 1.0);
-  }
-  // Tail is large: one minus the head.
-  double term = std::exp(-lambda);
-  double head = 0.0;
-  for (int64_t i = 0; i < k; ++i) {
-    head += term;
-    term *= lambda / static_cast<double>(i + 1);
-  }
-  return std::clamp(1.0 - head, 0.0, 1.0);
-}
-
 struct SpikeDetector::Impl {
   SpikeOptions options;
   std::map<ClusterId, ClusterHistory> clusters;
-  std::map<int64_t, int64_t> total_hourly;  // all clusters pooled
+  Seasonality seasonality;  // all clusters pooled
   int64_t first_time = std::numeric_limits<int64_t>::max();
   int64_t kept_from = 0;  // records before this are refused
-  std::array<double, 24> hour_factor{};
-  std::array<double, 7> weekday_factor{};
 
   explicit Impl(SpikeOptions o) : options(std::move(o)) {}
 
@@ -97,18 +72,17 @@ struct SpikeDetector::Impl {
       }
       target.recent.insert(target.recent.end(), std::make_move_iterator(source.recent.begin()),
                            std::make_move_iterator(source.recent.end()));
-      std::sort(target.recent.begin(), target.recent.end(), [](const Event& a, const Event& b) {
-        return a.created_at != b.created_at ? a.created_at < b.created_at
-                                            : a.ticket_id < b.ticket_id;
-      });
+      std::sort(target.recent.begin(), target.recent.end(), Earlier);
       target.spiking = target.spiking || source.spiking;
+      target.near_duplicate_active =
+          std::max(target.near_duplicate_active, source.near_duplicate_active);
     }
   }
 
   void Prune(int64_t now) {
     kept_from = std::max(kept_from, now - options.history_seconds);
     const int64_t oldest_hour = HourIndex(kept_from);
-    total_hourly.erase(total_hourly.begin(), total_hourly.lower_bound(oldest_hour));
+    seasonality.DropBefore(oldest_hour);
     for (auto it = clusters.begin(); it != clusters.end();) {
       ClusterHistory& history = it->second;
       history.hourly.erase(history.hourly.begin(), history.hourly.lower_bound(oldest_hour));
@@ -124,78 +98,113 @@ struct SpikeDetector::Impl {
     }
   }
 
-  // Hour-of-day and weekday factors from the pooled hourly counts before `end_hour`.
-  void FitSeasonality(int64_t end_hour) {
-    hour_factor.fill(1.0);
-    weekday_factor.fill(1.0);
-    const int64_t start_hour = std::max(HourIndex(first_time), HourIndex(kept_from));
-    const int64_t hours = end_hour - start_hour;
-    if (hours * kHour < options.daily_min_history_seconds) {
-      return;
-    }
-    std::array<double, 24> by_hour{};
-    std::array<double, 24> hour_samples{};
-    std::array<double, 7> by_day{};
-    std::array<double, 7> day_samples{};
-    double total = 0.0;
-    for (int64_t h = start_hour; h < end_hour; ++h) {
-      auto it = total_hourly.find(h);
-      const double count = it == total_hourly.end() ? 0.0 : static_cast<double>(it->second);
-      by_hour[static_cast<size_t>(HourOfDay(h))] += count;
-      hour_samples[static_cast<size_t>(HourOfDay(h))] += 1.0;
-      by_day[static_cast<size_t>(Weekday(h))] += count;
-      day_samples[static_cast<size_t>(Weekday(h))] += 1.0;
-      total += count;
-    }
-    if (total <= 0.0) {
-      return;
-    }
-    const double mean = total / static_cast<double>(hours);
-    for (size_t i = 0; i < 24; ++i) {
-      hour_factor[i] = hour_samples[i] > 0 ? by_hour[i] / hour_samples[i] / mean : 1.0;
-    }
-    if (hours * kHour < options.weekly_min_history_seconds) {
-      return;
-    }
-    for (size_t i = 0; i < 7; ++i) {
-      weekday_factor[i] = day_samples[i] > 0 ? by_day[i] / day_samples[i] / mean : 1.0;
-    }
+  // Start of the baseline: the whole hours before the longest window.
+  int64_t HistoryEnd(int64_t now) const { return HourIndex(now - options.window_seconds) * kHour; }
+
+  // Tickets per seasonal hour from `count` tickets seen in [since, HistoryEnd(now)).
+  double Rate(double count, int64_t since, int64_t now) const {
+    const int64_t history_end = HistoryEnd(now);
+    double exposure = since < history_end ? seasonality.Exposure(since, history_end) : 0.0;
+    exposure = std::max(exposure, static_cast<double>(options.young_cluster_seconds) / kHour);
+    return count / exposure;
   }
 
-  double Factor(int64_t hour_index) const {
-    // Floored: an hour that was quiet in the past is uncertain, not impossible.
-    return std::max(kMinFactor, hour_factor[static_cast<size_t>(HourOfDay(hour_index))] *
-                                    weekday_factor[static_cast<size_t>(Weekday(hour_index))]);
-  }
-
-  // Seasonal exposure of (from, to] in hours.
-  double Exposure(int64_t from, int64_t to) const {
-    double exposure = 0.0;
-    for (int64_t h = HourIndex(from); h * kHour < to; ++h) {
-      const int64_t lo = std::max(from, h * kHour);
-      const int64_t hi = std::min(to, (h + 1) * kHour);
-      if (hi > lo) {
-        exposure += Factor(h) * static_cast<double>(hi - lo) / kHour;
-      }
-    }
-    return exposure;
-  }
-
-  double Expected(const ClusterHistory& history, int64_t now) const {
-    const int64_t window_start = now - options.window_seconds;
-    const int64_t history_end_hour = HourIndex(window_start);  // whole hours before the window
-    const int64_t history_end = history_end_hour * kHour;
+  double ClusterRate(const ClusterHistory& history, int64_t now) const {
+    const int64_t history_end_hour = HourIndex(HistoryEnd(now));
     int64_t count = 0;
     for (auto it = history.hourly.begin();
          it != history.hourly.end() && it->first < history_end_hour; ++it) {
       count += it->second;
     }
     const int64_t since = std::max({kept_from, first_time, history.first_seen});
-    double exposure = since < history_end ? Exposure(since, history_end) : 0.0;
-    exposure = std::max(exposure, static_cast<double>(options.young_cluster_seconds) / kHour);
-    const double rate =
-        std::max(static_cast<double>(count) / exposure, options.floor_rate_per_hour);
-    return rate * Exposure(window_start, now);
+    return std::max(Rate(static_cast<double>(count), since, now), options.floor_rate_per_hour);
+  }
+
+  std::vector<int64_t> Windows() const {
+    std::vector<int64_t> windows = {options.window_seconds};
+    for (const int64_t w : options.extra_windows_seconds) {
+      if (w > 0 && w < options.window_seconds) {
+        windows.push_back(w);
+      }
+    }
+    return windows;
+  }
+
+  // The cluster test: the window with the smallest corrected p-value among those holding at
+  // least min_count tickets (the longest window when none does, for the calm test).
+  Candidate ClusterTest(const ClusterHistory& history, int64_t now) const {
+    const double rate = ClusterRate(history, now);
+    const std::vector<int64_t> windows = Windows();
+    Candidate best;
+    for (const int64_t window : windows) {
+      const int64_t start = now - window;
+      int64_t observed = 0;
+      for (const Event& event : history.recent) {
+        observed += event.created_at > start && event.created_at <= now ? 1 : 0;
+      }
+      const bool longest = window == options.window_seconds;
+      if (!longest && observed < options.min_count) {
+        continue;
+      }
+      const double expected = rate * seasonality.Exposure(start, now);
+      const double p =
+          std::min(1.0, PoissonUpperTail(observed, expected) * static_cast<double>(windows.size()));
+      if (longest || p < best.p_value) {
+        best = {window, observed, expected, p, {}};
+      }
+    }
+    return best;
+  }
+
+  // The near-duplicate test for the cluster's unchecked tickets: the group with the smallest
+  // p-value, or nothing.
+  std::optional<Candidate> NearDuplicateTest(ClusterHistory& history, int64_t now,
+                                             const Clusterer& clusterer) const {
+    const int64_t window_start = now - options.window_seconds;
+    const int64_t history_end = HistoryEnd(now);
+    const int64_t since = std::max(kept_from, first_time);
+    int64_t in_window = 0;
+    for (const Event& event : history.recent) {
+      in_window += event.created_at <= now ? 1 : 0;
+    }
+    std::optional<Candidate> best;
+    for (Event& event : history.recent) {
+      if (event.checked || event.created_at > now) {
+        continue;
+      }
+      event.checked = true;
+      if (options.near_duplicate_min_count <= 0 || in_window < options.near_duplicate_min_count) {
+        continue;
+      }
+      Result<std::vector<NearDuplicate>> twins =
+          clusterer.NearDuplicates(event.ticket_id, options.near_duplicate_cosine);
+      if (!twins.ok()) {
+        continue;  // expired from the clusterer meanwhile
+      }
+      Candidate group;
+      group.window_seconds = options.window_seconds;
+      int64_t before = 0;
+      for (const NearDuplicate& twin : *twins) {
+        if (twin.created_at > window_start && twin.created_at <= now) {
+          group.members.push_back(twin.ticket_id);
+        } else if (twin.created_at >= since && twin.created_at < history_end) {
+          ++before;
+        }
+      }
+      group.members.push_back(event.ticket_id);
+      group.observed = static_cast<int64_t>(group.members.size());
+      if (group.observed < options.near_duplicate_min_count) {
+        continue;
+      }
+      const double rate =
+          Rate(static_cast<double>(before) + options.near_duplicate_prior, since, now);
+      group.expected = rate * seasonality.Exposure(window_start, now);
+      group.p_value = PoissonUpperTail(group.observed, group.expected);
+      if (!best || group.p_value < best->p_value) {
+        best = std::move(group);
+      }
+    }
+    return best;
   }
 };
 
@@ -225,20 +234,17 @@ Status SpikeDetector::Record(ClusterId cluster, std::string_view ticket_id, int6
   ClusterHistory& history = impl_->clusters[cluster];
   history.first_seen = std::min(history.first_seen, created_at);
   ++history.hourly[HourIndex(created_at)];
-  ++impl_->total_hourly[HourIndex(created_at)];
+  impl_->seasonality.Count(created_at);
   impl_->first_time = std::min(impl_->first_time, created_at);
   Event event{created_at, std::string(ticket_id)};
-  auto at = std::upper_bound(history.recent.begin(), history.recent.end(), event,
-                             [](const Event& a, const Event& b) {
-                               return a.created_at != b.created_at ? a.created_at < b.created_at
-                                                                   : a.ticket_id < b.ticket_id;
-                             });
+  auto at = std::upper_bound(history.recent.begin(), history.recent.end(), event, Earlier);
   history.recent.insert(at, std::move(event));
   return Status::Ok();
 }
 
 std::vector<Spike> SpikeDetector::Detect(int64_t now, const Clusterer* clusters) {
   Impl& impl = *impl_;
+  const SpikeOptions& options = impl.options;
   if (clusters != nullptr) {
     impl.CombineMerged(*clusters);
   }
@@ -247,37 +253,59 @@ std::vector<Spike> SpikeDetector::Detect(int64_t now, const Clusterer* clusters)
   if (impl.first_time == std::numeric_limits<int64_t>::max()) {
     return spikes;
   }
-  const int64_t window_start = now - impl.options.window_seconds;
-  impl.FitSeasonality(HourIndex(window_start));
-  const bool warm = now - impl.first_time >= impl.options.warmup_seconds;
+  impl.seasonality.Fit(std::max(HourIndex(impl.first_time), HourIndex(impl.kept_from)),
+                       HourIndex(now - options.window_seconds), options.daily_min_history_seconds,
+                       options.weekly_min_history_seconds);
+  const bool warm = now - impl.first_time >= options.warmup_seconds;
+  const int64_t cheap_exit =
+      std::min(options.min_count, options.near_duplicate_min_count > 0 && clusters != nullptr
+                                      ? options.near_duplicate_min_count
+                                      : options.min_count);
   for (auto& [id, history] : impl.clusters) {
-    int64_t observed = 0;
+    int64_t in_window = 0;
     for (const Event& event : history.recent) {
-      observed += event.created_at <= now ? 1 : 0;
+      in_window += event.created_at <= now ? 1 : 0;
     }
-    if (!history.spiking && observed < impl.options.min_count) {
+    if (!history.spiking && in_window < cheap_exit) {
       continue;  // cheap exit for nearly every cluster
     }
-    const double expected = impl.Expected(history, now);
-    const double p = PoissonUpperTail(observed, expected);
+    const Candidate cluster_test = impl.ClusterTest(history, now);
+    std::optional<Candidate> twins;
+    if (clusters != nullptr) {
+      twins = impl.NearDuplicateTest(history, now, *clusters);
+    }
+    const bool twins_fire = twins && twins->p_value <= options.significance;
+    if (twins_fire) {
+      history.near_duplicate_active = now;
+    }
     if (history.spiking) {
-      history.spiking = p <= impl.options.calm_significance;
+      history.spiking = cluster_test.p_value <= options.calm_significance ||
+                        now - history.near_duplicate_active < options.window_seconds;
       continue;
     }
-    if (!warm || observed < impl.options.min_count || p > impl.options.significance) {
+    const bool cluster_fires =
+        cluster_test.observed >= options.min_count && cluster_test.p_value <= options.significance;
+    if (!warm || (!cluster_fires && !twins_fire)) {
       continue;
     }
     history.spiking = true;
     Spike spike;
+    const Candidate& chosen = cluster_fires ? cluster_test : *twins;
     spike.cluster_id = id;
-    spike.window_start = window_start;
+    spike.window_start = now - chosen.window_seconds;
     spike.window_end = now;
-    spike.observed = observed;
-    spike.expected = expected;
-    spike.p_value = p;
-    spike.score = p > 0.0 ? -std::log10(p) : 300.0;
+    spike.observed = chosen.observed;
+    spike.expected = chosen.expected;
+    spike.p_value = chosen.p_value;
+    spike.score = chosen.p_value > 0.0 ? -std::log10(chosen.p_value) : 300.0;
+    spike.windows_tested = cluster_fires ? static_cast<int64_t>(impl.Windows().size()) : 1;
+    spike.near_duplicates = !cluster_fires;
     for (const Event& event : history.recent) {
-      if (event.created_at <= now && spike.member_ticket_ids.size() < impl.options.max_member_ids) {
+      const bool member = cluster_fires ? event.created_at > spike.window_start
+                                        : std::find(chosen.members.begin(), chosen.members.end(),
+                                                    event.ticket_id) != chosen.members.end();
+      if (member && event.created_at <= now &&
+          spike.member_ticket_ids.size() < options.max_member_ids) {
         spike.member_ticket_ids.push_back(event.ticket_id);
       }
     }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <string>
@@ -117,6 +118,113 @@ TEST(SpikeDetector, InjectedBurstFiresOnceWithinMinutes) {
   EXPECT_GT(spike.score, 6.0);
   EXPECT_EQ(spike.window_end - spike.window_start, kHour);
   EXPECT_TRUE(detector.Spiking().empty());  // calmed down after the burst
+}
+
+// Text streams for the near-duplicate test: background tickets of random words, a routine
+// template that arrives about once an hour with one word varied, and a burst of near-identical
+// tickets about a new problem.
+class TextStream {
+ public:
+  explicit TextStream(uint64_t seed) : rng_(seed) {
+    const std::vector<std::string> syllables = {"ka",  "lo",  "mi",  "ter", "san", "vo",
+                                                "rin", "del", "bu",  "fen", "gor", "pa",
+                                                "zel", "tam", "quo", "wix", "ny",  "har"};
+    for (const std::string& a : syllables) {
+      for (const std::string& b : syllables) {
+        vocabulary_.push_back(a + b + "x");
+      }
+    }
+  }
+  std::string Background() {
+    std::string text;
+    for (int i = 0; i < 8; ++i) {
+      text += (i ? " " : "") + vocabulary_[rng_() % vocabulary_.size()];
+    }
+    return text;
+  }
+  std::string Template() {
+    return "printer spooler queue jammed third floor reset needed toner tray drawer " +
+           vocabulary_[rng_() % vocabulary_.size()];
+  }
+  std::string Burst(int i) {
+    static const std::vector<std::string> kExtra = {"again", "urgent", "still", "today"};
+    return "vpn gateway rejects certificate after update laptop berlin office " +
+           kExtra[static_cast<size_t>(i) % kExtra.size()];
+  }
+  std::mt19937_64& rng() { return rng_; }
+
+ private:
+  std::mt19937_64 rng_;
+  std::vector<std::string> vocabulary_;
+};
+
+// Clusters and records one ticket as the engine does.
+void Feed(Clusterer& clusterer, SpikeDetector& detector, const std::string& id, int64_t at,
+          const std::string& text) {
+  ASSERT_TRUE(clusterer.Add({id, at, text}).ok()) << text;
+  ASSERT_TRUE(detector.Record(*clusterer.ClusterOf(id), id, at).ok());
+}
+
+TEST(SpikeDetector, NearDuplicateBurstFiresOnThirdTicketAndRoutineTrafficNever) {
+  Clusterer clusterer;
+  SpikeDetector detector;
+  TextStream texts(5);
+  std::exponential_distribution<double> gap(20.0 / kHour);  // 20 background tickets an hour
+  int64_t counter = 0;
+  // Four days of history (past the warm-up), then one day with Detect every minute.
+  const int64_t live = kT0 + 4 * kDay;
+  const int64_t burst = live + kDay + 10 * kHour;
+  double next_background = static_cast<double>(kT0);
+  int64_t next_template = kT0 + 1800;
+  std::string last_template;
+  std::vector<Spike> spikes;
+  for (int64_t minute = kT0 + kMinute; minute <= burst + kHour; minute += kMinute) {
+    for (; next_background <= static_cast<double>(minute); next_background += gap(texts.rng())) {
+      Feed(clusterer, detector, "b" + std::to_string(counter++),
+           static_cast<int64_t>(next_background), texts.Background());
+    }
+    for (; next_template <= minute;
+         next_template += 40 * kMinute + static_cast<int64_t>(texts.rng()() % (40 * kMinute))) {
+      last_template = "p" + std::to_string(counter++);
+      Feed(clusterer, detector, last_template, next_template, texts.Template());
+    }
+    // The burst: a new problem, one ticket every 3 minutes.
+    if (minute > burst && (minute - burst) % (3 * kMinute) == 0) {
+      const int i = static_cast<int>((minute - burst) / (3 * kMinute));
+      Feed(clusterer, detector, "burst" + std::to_string(i), minute, texts.Burst(i));
+    }
+    if (minute >= live) {
+      for (Spike& spike : detector.Detect(minute, &clusterer)) {
+        spikes.push_back(std::move(spike));
+      }
+    }
+  }
+  // The routine template really is near-duplicate traffic, judged against its own history.
+  Result<std::vector<NearDuplicate>> routine =
+      clusterer.NearDuplicates(last_template, SpikeOptions{}.near_duplicate_cosine);
+  ASSERT_TRUE(routine.ok());
+  EXPECT_GE(routine->size(), 50u);
+  ASSERT_EQ(spikes.size(), 1u) << "first spike at " << spikes[0].window_end - kT0 << " s, "
+                               << spikes[0].observed << " in cluster " << spikes[0].cluster_name;
+  const Spike& spike = spikes[0];
+  EXPECT_TRUE(spike.near_duplicates);
+  EXPECT_EQ(spike.window_end, burst + 9 * kMinute);  // the burst's 3rd ticket
+  EXPECT_EQ(spike.observed, 3);
+  EXPECT_EQ(spike.member_ticket_ids, (std::vector<std::string>{"burst1", "burst2", "burst3"}));
+  EXPECT_LE(spike.p_value, SpikeOptions{}.significance);
+  EXPECT_LT(spike.expected, 0.05);
+  EXPECT_EQ(spike.window_end - spike.window_start, kHour);
+}
+
+TEST(SpikeDetector, NearDuplicateTestNeedsTheClusterer) {
+  // Without the clusterer only the cluster test runs: three tickets of a new cluster are not
+  // enough at the default min_count.
+  SpikeDetector detector;
+  ASSERT_TRUE(detector.Record(1, "old", kT0).ok());
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(detector.Record(2, "n" + std::to_string(i), kT0 + 5 * kDay + i * kMinute).ok());
+  }
+  EXPECT_TRUE(detector.Detect(kT0 + 5 * kDay + 3 * kMinute).empty());
 }
 
 TEST(SpikeDetector, NothingDuringWarmUp) {

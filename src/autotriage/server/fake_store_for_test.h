@@ -194,6 +194,34 @@ class FakeStore : public Store {
   Result<std::vector<ResolutionCountRow>> CountResolutions(int64_t) override {
     return Unimplemented("fake");
   }
+  Status PutClusterMembers(const std::vector<ClusterMemberRecord>&) override {
+    return Unimplemented("fake");
+  }
+  Result<std::vector<ClusterMemberRecord>> ListClusterMembers(int64_t) override {
+    return Unimplemented("fake");
+  }
+  Result<int64_t> DeleteClusterMembers(int64_t) override { return Unimplemented("fake"); }
+  Result<int64_t> ProposeProblem(const ProblemProposalRecord&, const AuditEntry&) override {
+    return Unimplemented("fake");
+  }
+  Result<std::vector<ProblemProposalRecord>> ListProblemProposals(
+      const ProblemProposalFilter&) override {
+    return Unimplemented("fake");
+  }
+  Result<ProblemProposalRecord> GetProblemProposal(int64_t) override {
+    return Unimplemented("fake");
+  }
+  Status DecideProblemProposal(int64_t, bool, const std::string&, const std::string&, int64_t,
+                               const AuditEntry&) override {
+    return Unimplemented("fake");
+  }
+  Result<std::vector<ProblemProposalRecord>> ClaimProblemCreations(int, int64_t, int64_t) override {
+    return Unimplemented("fake");
+  }
+  Status FinishProblemCreation(int64_t, int, const std::string&, const std::string&,
+                               const std::string&, int64_t, const AuditEntry&) override {
+    return Unimplemented("fake");
+  }
   Result<StoreStats> Stats() override {
     std::lock_guard<std::mutex> lock(mutex_);
     StoreStats stats;

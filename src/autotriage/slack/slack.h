@@ -66,6 +66,9 @@ std::string BuildCardMessage(const ApprovalCard& card);
 // Escapes &, < and > for mrkdwn and plain_text fields.
 std::string SlackEscape(const std::string& text);
 
+// {"text": text, "blocks": [one mrkdwn section]} as JSON text, `text` escaped: a plain notice.
+std::string BuildNoticeMessage(const std::string& text);
+
 // kUnauthenticated naming what is wrong (missing header, stale timestamp, bad signature);
 // kFailedPrecondition when `signing_secret` is empty (nothing can be verified, so nothing is
 // accepted). `headers` names are lower-case (as ServerRequest has them).
@@ -102,6 +105,11 @@ class SlackClient {
   virtual Status Update(const SlackMessageRecord& where, const ApprovalCard& card) = 0;
   // Replaces the card a button was pressed on, through the interaction's response_url.
   virtual Status Respond(const std::string& response_url, const ApprovalCard& card) = 0;
+  // Posts a message that is not an approval card (a demotion notice, a proposed Problem, the
+  // daily digest) to slack.channel, or through the webhook. `message_json` is a JSON object with
+  // at least "text" (the fallback) and optionally "blocks"; the caller escapes what it put in
+  // (SlackEscape). kInvalidArgument for anything else; errors as Post.
+  virtual Status PostMessage(const std::string& message_json) = 0;
 };
 
 }  // namespace autotriage

@@ -221,4 +221,11 @@ std::string BuildCardMessage(const ApprovalCard& card) {
   return message.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+std::string BuildNoticeMessage(const std::string& text) {
+  const std::string escaped = SlackEscape(text);
+  json message = {{"text", ClipSlackText(escaped, kSectionTextMax)},
+                  {"blocks", json::array({Section(escaped)})}};
+  return message.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 }  // namespace autotriage

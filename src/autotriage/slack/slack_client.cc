@@ -143,6 +143,27 @@ class SlackClientImpl : public SlackClient {
     return PostPlain("slack response_url", response_url, "the response_url", body, true);
   }
 
+  Status PostMessage(const std::string& message_json) override {
+    json body = json::parse(message_json, nullptr, /*allow_exceptions=*/false);
+    if (body.is_discarded() || !body.is_object() || !body.contains("text") ||
+        !body["text"].is_string()) {
+      return InvalidArgument("slack message: expected a JSON object with a \"text\" string");
+    }
+    if (options_.bot_token.empty()) {
+      if (options_.webhook_url.empty()) {
+        return FailedPrecondition(
+            "slack: neither slack.bot_token nor slack.webhook_url is configured");
+      }
+      return PostPlain("slack webhook", options_.webhook_url, "the webhook", body, false);
+    }
+    if (options_.channel.empty()) {
+      return FailedPrecondition("slack: no channel is configured (slack.channel)");
+    }
+    body["channel"] = options_.channel;
+    Result<json> reply = CallApi("chat.postMessage", body, /*idempotent=*/false);
+    return reply.ok() ? Status::Ok() : reply.status();
+  }
+
  private:
   // A Web API call: HTTP 200 with {"ok": true, ...} or {"ok": false, "error": "..."}.
   Result<json> CallApi(const std::string& method, const json& body, bool idempotent) {

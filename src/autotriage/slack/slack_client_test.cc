@@ -259,6 +259,24 @@ TEST_F(SlackClientTest, WebhookModePostsWithoutTsAndCannotUpdate) {
   ExpectNoSecrets(update);
 }
 
+TEST_F(SlackClientTest, NoticesArePostedEscapedThroughTheBotOrTheWebhook) {
+  std::unique_ptr<SlackClient> bot = SlackClient::Create(BotOptions(), http_.get());
+  ASSERT_TRUE(bot->PostMessage(BuildNoticeMessage("autotriage demoted <!channel> & co")).ok());
+  std::unique_ptr<SlackClient> hook = SlackClient::Create(WebhookOptions(), http_.get());
+  ASSERT_TRUE(hook->PostMessage(BuildNoticeMessage("a Problem was proposed")).ok());
+  const std::vector<SlackSandboxMessage> messages = sandbox_->Messages("C0APPROVALS");
+  ASSERT_EQ(messages.size(), 2u);
+  EXPECT_EQ(messages[0].source, "chat.postMessage");
+  EXPECT_EQ(messages[0].text, "autotriage demoted &lt;!channel&gt; &amp; co");
+  EXPECT_EQ(messages[0].blocks.find("<!channel>"), std::string::npos) << messages[0].blocks;
+  EXPECT_EQ(messages[1].source, "webhook");
+  EXPECT_EQ(messages[1].text, "a Problem was proposed");
+
+  EXPECT_EQ(bot->PostMessage("not json").code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(bot->PostMessage(R"({"blocks":[]})").code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(sandbox_->Messages().size(), 2u);
+}
+
 TEST_F(SlackClientTest, AWrongWebhookUrlFailsWithoutRevealingIt) {
   SlackOptions options = WebhookOptions();
   const std::string wrong = options.webhook_url + "x";

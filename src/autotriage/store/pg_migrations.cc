@@ -248,6 +248,46 @@ CREATE TABLE resolutions (
 );
 CREATE INDEX resolutions_resolved ON resolutions (resolved_ms, queue, first_contact, created_ms);
 )sql",
+    // 5: the insights (issue 7): the tickets the recurring-issue clusterer holds, so that its
+    // state survives a restart (read and expired by created_at), and the Problems proposed for
+    // spiking clusters with their life through approval and creation (listed by state and by
+    // creation time; claimed by state). ticket_ids is a JSON array of strings.
+    R"sql(
+CREATE TABLE cluster_members (
+  ticket_id TEXT PRIMARY KEY,
+  created_at BIGINT NOT NULL,
+  cluster_id BIGINT NOT NULL,
+  text TEXT NOT NULL
+);
+CREATE INDEX cluster_members_created ON cluster_members (created_at);
+CREATE TABLE problem_proposals (
+  id BIGSERIAL PRIMARY KEY,
+  dedupe_key TEXT NOT NULL UNIQUE,
+  cluster_id BIGINT NOT NULL,
+  cluster_name TEXT NOT NULL,
+  state TEXT NOT NULL,
+  window_start_ms BIGINT NOT NULL,
+  window_end_ms BIGINT NOT NULL,
+  observed BIGINT NOT NULL,
+  expected DOUBLE PRECISION NOT NULL,
+  p_value DOUBLE PRECISION NOT NULL,
+  subject TEXT NOT NULL,
+  priority TEXT NOT NULL,
+  evidence_json TEXT NOT NULL,
+  ticket_ids TEXT NOT NULL,
+  decided_by TEXT NOT NULL DEFAULT '',
+  decision_reason TEXT NOT NULL DEFAULT '',
+  decided_ms BIGINT NOT NULL DEFAULT 0,
+  problem_id TEXT NOT NULL DEFAULT '',
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '',
+  lease_until_ms BIGINT NOT NULL DEFAULT 0,
+  created_ms BIGINT NOT NULL,
+  updated_ms BIGINT NOT NULL
+);
+CREATE INDEX problem_proposals_state ON problem_proposals (state, id);
+CREATE INDEX problem_proposals_created ON problem_proposals (created_ms);
+)sql",
 };
 static_assert(std::size(kPgMigrations) == kStoreSchemaVersion);
 

@@ -136,6 +136,23 @@ class PostgresStore final : public Store {
                                 const AuditEntry& audit) override;
   Result<std::vector<ResolutionCountRow>> CountResolutions(int64_t since_ms) override;
 
+  Status PutClusterMembers(const std::vector<ClusterMemberRecord>& members) override;
+  Result<std::vector<ClusterMemberRecord>> ListClusterMembers(int64_t since_s) override;
+  Result<int64_t> DeleteClusterMembers(int64_t before_s) override;
+  Result<int64_t> ProposeProblem(const ProblemProposalRecord& proposal,
+                                 const AuditEntry& audit) override;
+  Result<std::vector<ProblemProposalRecord>> ListProblemProposals(
+      const ProblemProposalFilter& filter) override;
+  Result<ProblemProposalRecord> GetProblemProposal(int64_t id) override;
+  Status DecideProblemProposal(int64_t id, bool approve, const std::string& actor,
+                               const std::string& reason, int64_t now_ms,
+                               const AuditEntry& audit) override;
+  Result<std::vector<ProblemProposalRecord>> ClaimProblemCreations(int max, int64_t lease_ms,
+                                                                   int64_t now_ms) override;
+  Status FinishProblemCreation(int64_t id, int attempt, const std::string& new_state,
+                               const std::string& problem_id, const std::string& error,
+                               int64_t retry_at_ms, const AuditEntry& audit) override;
+
  private:
   enum class TxMode {
     kAutocommit,   // one statement (or independent reads): no BEGIN/COMMIT round trips

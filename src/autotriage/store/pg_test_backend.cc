@@ -54,6 +54,7 @@ INSTANTIATE_TEST_SUITE_P(Postgres, StoreContractTest, ::testing::Values(kPostgre
 INSTANTIATE_TEST_SUITE_P(Postgres, StoreWritesTest, ::testing::Values(kPostgres), ParamName);
 INSTANTIATE_TEST_SUITE_P(Postgres, StoreAuditTest, ::testing::Values(kPostgres), ParamName);
 INSTANTIATE_TEST_SUITE_P(Postgres, StoreOutcomesTest, ::testing::Values(kPostgres), ParamName);
+INSTANTIATE_TEST_SUITE_P(Postgres, StoreInsightsTest, ::testing::Values(kPostgres), ParamName);
 
 TEST(PostgresStoreTest, WrongPasswordIsNotEchoed) {
   AUTOTRIAGE_TEST_PG_URL_OR_SKIP(url);

@@ -245,6 +245,46 @@ CREATE TABLE resolutions (
 );
 CREATE INDEX resolutions_resolved ON resolutions (resolved_ms, queue, first_contact, created_ms);
 )sql",
+    // 5: the insights (issue 7): the tickets the recurring-issue clusterer holds, so that its
+    // state survives a restart (read and expired by created_at), and the Problems proposed for
+    // spiking clusters with their life through approval and creation (listed by state and by
+    // creation time; claimed by state). ticket_ids is a JSON array of strings.
+    R"sql(
+CREATE TABLE cluster_members (
+  ticket_id TEXT PRIMARY KEY,
+  created_at INTEGER NOT NULL,
+  cluster_id INTEGER NOT NULL,
+  text TEXT NOT NULL
+);
+CREATE INDEX cluster_members_created ON cluster_members (created_at);
+CREATE TABLE problem_proposals (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  dedupe_key TEXT NOT NULL UNIQUE,
+  cluster_id INTEGER NOT NULL,
+  cluster_name TEXT NOT NULL,
+  state TEXT NOT NULL,
+  window_start_ms INTEGER NOT NULL,
+  window_end_ms INTEGER NOT NULL,
+  observed INTEGER NOT NULL,
+  expected REAL NOT NULL,
+  p_value REAL NOT NULL,
+  subject TEXT NOT NULL,
+  priority TEXT NOT NULL,
+  evidence_json TEXT NOT NULL,
+  ticket_ids TEXT NOT NULL,
+  decided_by TEXT NOT NULL DEFAULT '',
+  decision_reason TEXT NOT NULL DEFAULT '',
+  decided_ms INTEGER NOT NULL DEFAULT 0,
+  problem_id TEXT NOT NULL DEFAULT '',
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '',
+  lease_until_ms INTEGER NOT NULL DEFAULT 0,
+  created_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL
+);
+CREATE INDEX problem_proposals_state ON problem_proposals (state, id);
+CREATE INDEX problem_proposals_created ON problem_proposals (created_ms);
+)sql",
 };
 static_assert(std::size(kSqliteMigrations) == kStoreSchemaVersion);
 

@@ -81,6 +81,7 @@ INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContractTest, ::testing::Values(kSqlite), 
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreWritesTest, ::testing::Values(kSqlite), ParamName);
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreAuditTest, ::testing::Values(kSqlite), ParamName);
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreOutcomesTest, ::testing::Values(kSqlite), ParamName);
+INSTANTIATE_TEST_SUITE_P(Sqlite, StoreInsightsTest, ::testing::Values(kSqlite), ParamName);
 
 std::unique_ptr<Store> MustOpen(const StoreConfig& config) {
   Result<std::unique_ptr<Store>> store = OpenStore(config);

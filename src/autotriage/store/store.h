@@ -6,8 +6,8 @@
 // the hash-chained audit trail (audit.h), what humans decided on approvals, run-time autonomy
 // matrix cells, and dashboard users with their sessions and API tokens (approval_records.h,
 // people.h), outcomes of decisions, the corrections log and resolved tickets
-// (outcome_records.h). One contract test suite (store_contract_test.cc) runs
-// on both backends; label `pg` for PostgreSQL.
+// (outcome_records.h), the clustered recent tickets and proposed Problems (insight_records.h). One
+// contract test suite (store_contract_test.cc) runs on both backends; label `pg` for PostgreSQL.
 //
 // Durability: every mutating call commits before it returns, with the backend's full durability
 // (SQLite synchronous=FULL, PostgreSQL synchronous_commit on), so a returned call survives a
@@ -34,6 +34,7 @@
 #include "autotriage/core/status.h"
 #include "autotriage/store/approval_records.h"
 #include "autotriage/store/audit.h"
+#include "autotriage/store/insight_records.h"
 #include "autotriage/store/outcome_records.h"
 #include "autotriage/store/people.h"
 
@@ -371,6 +372,52 @@ class Store {
                                         const AuditEntry& audit) = 0;
   // Resolutions with resolved_ms >= since_ms, ordered by day, queue.
   virtual Result<std::vector<ResolutionCountRow>> CountResolutions(int64_t since_ms) = 0;
+
+  // --- insights: clustered tickets and proposed Problems (issue 7; insight_records.h) ---
+  // Inserts or replaces members by ticket_id, all in one transaction. kInvalidArgument for an
+  // empty ticket id, created_at <= 0, cluster_id <= 0 or text that is not storable (ill-formed
+  // UTF-8, NUL bytes); on any error nothing changes.
+  virtual Status PutClusterMembers(const std::vector<ClusterMemberRecord>& members) = 0;
+  // Members with created_at >= since_s, ordered by (created_at, ticket_id).
+  virtual Result<std::vector<ClusterMemberRecord>> ListClusterMembers(int64_t since_s) = 0;
+  // Deletes members created before before_s; returns how many.
+  virtual Result<int64_t> DeleteClusterMembers(int64_t before_s) = 0;
+  // Stores a proposal in state pending (whatever `state` says), appends `audit` and returns
+  // the id. kAlreadyExists when the dedupe key is taken (nothing changes); kInvalidArgument for
+  // an empty dedupe key or subject, cluster_id <= 0, no ticket ids, or text that is not
+  // storable.
+  virtual Result<int64_t> ProposeProblem(const ProblemProposalRecord& proposal,
+                                         const AuditEntry& audit) = 0;
+  // Newest first (highest id), filtered as ProblemProposalFilter says.
+  virtual Result<std::vector<ProblemProposalRecord>> ListProblemProposals(
+      const ProblemProposalFilter& filter) = 0;
+  // kNotFound for an unknown id.
+  virtual Result<ProblemProposalRecord> GetProblemProposal(int64_t id) = 0;
+  // A human's decision: pending -> approved (approve) or rejected, with decided_by = actor,
+  // decision_reason, decided_ms = now_ms; appends `audit`. Atomic: of concurrent calls on one
+  // proposal (any node) exactly one succeeds; the others get kFailedPrecondition naming the
+  // current state and who decided it ("already approved by user:alice"). kNotFound for an
+  // unknown id; kInvalidArgument for an empty actor.
+  virtual Status DecideProblemProposal(int64_t id, bool approve, const std::string& actor,
+                                       const std::string& reason, int64_t now_ms,
+                                       const AuditEntry& audit) = 0;
+  // Claims up to `max` proposals that are approved with lease_until_ms <= now_ms (never tried,
+  // or a retry whose time came) or creating with an expired lease (their creator died): state
+  // creating, lease_until_ms = now_ms + lease_ms, attempts + 1. Returned as claimed (with the
+  // new attempts). Oldest first. Two claimers never get the same proposal at the same time.
+  virtual Result<std::vector<ProblemProposalRecord>> ClaimProblemCreations(int max,
+                                                                           int64_t lease_ms,
+                                                                           int64_t now_ms) = 0;
+  // Ends the claim `attempt` (the attempts value Claim returned) of proposal `id`:
+  // new_state created (problem_id required), failed or approved_no_problem_records; or
+  // approved = try again at retry_at_ms (the lease becomes the retry time). `error` is kept in
+  // last_error ("" clears it). Appends `audit`. kFailedPrecondition when the proposal is not
+  // creating or another claim took it over (attempts differ), so a creator whose lease expired
+  // finishes nothing; kInvalidArgument for another new_state or created without problem_id;
+  // kNotFound for an unknown id.
+  virtual Status FinishProblemCreation(int64_t id, int attempt, const std::string& new_state,
+                                       const std::string& problem_id, const std::string& error,
+                                       int64_t retry_at_ms, const AuditEntry& audit) = 0;
 };
 
 struct StoreConfig {

@@ -201,8 +201,8 @@ TEST_P(StoreContractTest, UpgradeFromSchema1KeepsDataAndAddsAdvice) {
 
   std::unique_ptr<Store> upgraded = OpenAnother();
   ASSERT_NE(upgraded, nullptr);
-  EXPECT_EQ(QueryInt(*db_, "SELECT MAX(version) FROM schema_migrations"), 4);
-  EXPECT_EQ(QueryInt(*db_, "SELECT COUNT(*) FROM schema_migrations"), 4);
+  EXPECT_EQ(QueryInt(*db_, "SELECT MAX(version) FROM schema_migrations"), 5);
+  EXPECT_EQ(QueryInt(*db_, "SELECT COUNT(*) FROM schema_migrations"), 5);
   // The data written under schema 1 is all there.
   EXPECT_EQ(upgraded->GetJob(job.id)->state, JobState::kDone);
   EXPECT_EQ(upgraded->DecisionsForTicket("58")->size(), 1u);
@@ -218,11 +218,11 @@ TEST_P(StoreContractTest, UpgradeFromSchema1KeepsDataAndAddsAdvice) {
   upgraded.reset();
 
   // The first version after this one is refused, naming itself.
-  ASSERT_TRUE(db_->Exec("INSERT INTO schema_migrations (version, applied_ms) VALUES (5, 0)").ok());
+  ASSERT_TRUE(db_->Exec("INSERT INTO schema_migrations (version, applied_ms) VALUES (6, 0)").ok());
   Result<std::unique_ptr<Store>> newer = OpenStore(db_->config());
   ASSERT_FALSE(newer.ok());
   EXPECT_EQ(newer.status().code(), StatusCode::kFailedPrecondition);
-  EXPECT_THAT(newer.status().message(), HasSubstr("schema version 5"));
+  EXPECT_THAT(newer.status().message(), HasSubstr("schema version 6"));
 }
 
 }  // namespace

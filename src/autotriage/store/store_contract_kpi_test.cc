@@ -186,8 +186,8 @@ TEST_P(StoreContractTest, UpgradeFromSchema2KeepsDecisionsAndAddsApprovals) {
 
   std::unique_ptr<Store> upgraded = OpenAnother();
   ASSERT_NE(upgraded, nullptr);
-  EXPECT_EQ(Must(db_->QueryInt("SELECT MAX(version) FROM schema_migrations")), 4);
-  EXPECT_EQ(Must(db_->QueryInt("SELECT COUNT(*) FROM schema_migrations")), 4);
+  EXPECT_EQ(Must(db_->QueryInt("SELECT MAX(version) FROM schema_migrations")), 5);
+  EXPECT_EQ(Must(db_->QueryInt("SELECT COUNT(*) FROM schema_migrations")), 5);
   const std::vector<DecisionRecord> pending = Must(upgraded->PendingDecisions("", 10));
   ASSERT_EQ(pending.size(), 2u);
   EXPECT_EQ(pending[0].id, ids[0]);

@@ -263,7 +263,7 @@ TEST_P(StoreOutcomesTest, UpgradeFromSchema3AddsOutcomesAndKeepsApprovals) {
 
   std::unique_ptr<Store> upgraded = OpenAnother();
   ASSERT_NE(upgraded, nullptr);
-  EXPECT_EQ(Must(db_->QueryInt("SELECT MAX(version) FROM schema_migrations")), 4);
+  EXPECT_EQ(Must(db_->QueryInt("SELECT MAX(version) FROM schema_migrations")), 5);
   EXPECT_EQ(Must(upgraded->PendingDecisions("", 10)).size(), 1u);
   EXPECT_EQ(Must(upgraded->ListMatrixCells()).size(), 1u);
   ASSERT_EQ(ids.size(), 1u);

@@ -135,7 +135,14 @@ std::vector<int64_t> Propose(Store& store, const std::string& ticket, const std:
   return ids;
 }
 
+Status DowngradeToSchema4(TestDatabase& db) {
+  return db.Exec(
+      "DROP TABLE cluster_members; DROP TABLE problem_proposals; "
+      "DELETE FROM schema_migrations WHERE version = 5");
+}
+
 Status DowngradeToSchema3(TestDatabase& db) {
+  AUTOTRIAGE_RETURN_IF_ERROR(DowngradeToSchema4(db));
   return db.Exec(
       "DROP TABLE outcomes; DROP TABLE corrections; DROP TABLE resolutions; "
       "DELETE FROM schema_migrations WHERE version = 4");
@@ -174,13 +181,13 @@ using ::testing::HasSubstr;
 
 TEST_P(StoreContractTest, ReportsBackendAndSchemaVersion) {
   EXPECT_EQ(store_->backend(), GetParam().name);
-  EXPECT_EQ(store_->schema_version(), 4);
+  EXPECT_EQ(store_->schema_version(), 5);
   Result<int64_t> versions = db_->QueryInt("SELECT COUNT(*) FROM schema_migrations");
   ASSERT_TRUE(versions.ok()) << versions.status().ToString();
-  EXPECT_EQ(*versions, 4);
+  EXPECT_EQ(*versions, 5);
   Result<int64_t> newest = db_->QueryInt("SELECT MAX(version) FROM schema_migrations");
   ASSERT_TRUE(newest.ok()) << newest.status().ToString();
-  EXPECT_EQ(*newest, 4);
+  EXPECT_EQ(*newest, 5);
 }
 
 TEST_P(StoreContractTest, ConcurrentOpenOnAFreshDatabaseMigratesOnce) {
@@ -207,7 +214,7 @@ TEST_P(StoreContractTest, ConcurrentOpenOnAFreshDatabaseMigratesOnce) {
   }
   Result<int64_t> versions = fresh->QueryInt("SELECT COUNT(*) FROM schema_migrations");
   ASSERT_TRUE(versions.ok()) << versions.status().ToString();
-  EXPECT_EQ(*versions, 4);
+  EXPECT_EQ(*versions, 5);
   Result<int64_t> cursors = fresh->QueryInt("SELECT COUNT(*) FROM cursors");
   ASSERT_TRUE(cursors.ok());
   EXPECT_EQ(*cursors, kThreads);

@@ -67,6 +67,9 @@ class StoreWritesTest : public StoreContractTest {
 // `ctest -R Outcome` selects it.
 class StoreOutcomesTest : public StoreContractTest {};
 
+// Cluster members and proposed Problems (store_contract_insights_test.cc); `ctest -R Insights`.
+class StoreInsightsTest : public StoreContractTest {};
+
 // The audit chain (store_contract_audit_test.cc).
 class StoreAuditTest : public StoreContractTest {
  protected:
@@ -81,6 +84,14 @@ InboxEvent MakeEvent(const std::string& ticket, const std::string& version,
 DecisionRecord MakeDecision(const std::string& ticket, const std::string& field,
                             const std::string& outcome);
 AuditEntry MakeAudit(const std::string& kind, const std::string& ticket, int64_t time_ms = 1000);
+// A proposed Problem keyed `key` of cluster `cluster` with every field set
+// (store_contract_insights_test.cc).
+ProblemProposalRecord MakeProposal(const std::string& key, int64_t cluster = 7);
+// An audit entry of `kind` without a ticket.
+AuditEntry MakeInsightAudit(const std::string& kind, int64_t time_ms = 1000);
+// Proposes MakeProposal(key) and approves it as user:alice; returns its id (0 with a test
+// failure).
+int64_t ProposeApproved(Store& store, const std::string& key);
 // The value of `result`, or (with a test failure) a default T.
 template <typename T>
 T Must(Result<T> result) {
@@ -94,11 +105,14 @@ T Must(Result<T> result) {
 std::vector<int64_t> Propose(Store& store, const std::string& ticket, const std::string& version,
                              const std::string& queue, const std::vector<std::string>& fields,
                              int64_t created_ms = 1000);
-// Undoes migrations 4 and 3 on a database whose Store is closed: afterwards it is what schema 2
+// Undoes migrations 5, 4 and 3 on a database whose Store is closed: afterwards it is what schema 2
 // made.
 Status DowngradeToSchema2(TestDatabase& db);
-// Undoes migration 4 on a database whose Store is closed: afterwards it is what schema 3 made.
+// Undoes migrations 5 and 4 on a database whose Store is closed: afterwards it is what schema 3
+// made.
 Status DowngradeToSchema3(TestDatabase& db);
+// Undoes migration 5 on a database whose Store is closed: afterwards it is what schema 4 made.
+Status DowngradeToSchema4(TestDatabase& db);
 // Reads the whole trail in chunks of `chunk` and verifies it.
 AuditVerifyReport VerifyTrail(Store& store, int chunk = 100);
 // Test-name based tag for database names: "<suite>_<test>".

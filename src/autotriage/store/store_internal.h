@@ -21,8 +21,9 @@ namespace autotriage {
 // written by a newer autotriage and is refused.
 // 1: jobs, events, decisions, writes, overrides, cursors, audit. 2: advice. 3: approvals
 // (decisions.escalated_ms, approval_actions, matrix_cells), users, sessions, API tokens, the
-// set-up token and Slack messages. 4: outcomes, corrections, resolutions.
-inline constexpr int kStoreSchemaVersion = 4;
+// set-up token and Slack messages. 4: outcomes, corrections, resolutions. 5: cluster_members,
+// problem_proposals.
+inline constexpr int kStoreSchemaVersion = 5;
 
 // Column lists both backends select, in the order their row readers expect.
 inline constexpr char kJobColumns[] =
@@ -49,6 +50,12 @@ inline constexpr char kOutcomeColumns[] =
     "decision_id, ticket_id, queue, field, mode, kind, engine_value, human_value, observed_ms";
 inline constexpr char kCorrectionColumns[] =
     "id, ticket_id, queue, field, label, source, text, observed_ms";
+inline constexpr char kClusterMemberColumns[] = "ticket_id, created_at, cluster_id, text";
+inline constexpr char kProblemProposalColumns[] =
+    "id, dedupe_key, cluster_id, cluster_name, state, window_start_ms, window_end_ms, observed, "
+    "expected, p_value, subject, priority, evidence_json, ticket_ids, decided_by, "
+    "decision_reason, decided_ms, problem_id, attempts, last_error, lease_until_ms, created_ms, "
+    "updated_ms";
 inline constexpr char kAuditColumns[] =
     "seq, time_ms, kind, trace_id, ticket_id, model_version, input_hash, detail, prev_hash, hash";
 
@@ -180,6 +187,39 @@ std::vector<OutcomeCountRow> OutcomeRowsOf(const KpiTally& tally);
 // A tally of resolutions labelled "fcr" or "other" with the resolve seconds as value, as rows
 // per day and queue.
 std::vector<ResolutionCountRow> ResolutionRowsOf(const KpiTally& tally);
+
+// --- insights: cluster members and proposed Problems (store_insight_rules.cc) ---
+
+// kInvalidArgument naming the member (by position and ticket id) and the field: an empty
+// ticket_id, created_at <= 0, cluster_id <= 0, or a ticket id or text that is not storable.
+Status ValidateClusterMembers(const std::vector<ClusterMemberRecord>& members);
+// The members with the last occurrence of each ticket id kept, in input order of those (a
+// batch that names a ticket twice replaces it with its last version, as one-by-one puts would).
+std::vector<ClusterMemberRecord> LastMemberOfEachTicket(
+    const std::vector<ClusterMemberRecord>& members);
+// kInvalidArgument naming the field: an empty dedupe key or subject, cluster_id <= 0, no ticket
+// ids, or any text field that is not storable.
+Status ValidateProblemProposal(const ProblemProposalRecord& proposal);
+// True for the states of problem_state (insight_records.h).
+bool IsProblemState(std::string_view state);
+// kInvalidArgument for a filter naming an unknown state.
+Status ValidateProblemFilter(const ProblemProposalFilter& filter);
+// kInvalidArgument for an empty actor or an actor or reason that is not storable.
+Status ValidateProblemDecision(int64_t id, const std::string& actor, const std::string& reason);
+// kInvalidArgument for a new state other than created, failed, approved_no_problem_records and
+// approved, created without problem_id, or a problem id or error that is not storable.
+Status ValidateProblemFinish(int64_t id, const std::string& new_state,
+                             const std::string& problem_id, const std::string& error);
+// The kFailedPrecondition of a decision on proposal `id`, no longer pending: it names the
+// decision and who made it ("problem proposal 7 is already approved by user:alice").
+Status ProblemAlreadyDecided(int64_t id, const std::string& state, const std::string& decided_by);
+// The kFailedPrecondition of a finish by claim `attempt` of proposal `id`, which is in `state`
+// after `attempts` claims.
+Status ProblemClaimLost(int64_t id, int attempt, const std::string& state, int attempts);
+// Ticket ids as stored: a JSON array of strings.
+std::string ProblemTicketIdsJson(const std::vector<std::string>& ticket_ids);
+// kCorruption when the stored text is not a JSON array of strings.
+Result<std::vector<std::string>> ParseProblemTicketIds(int64_t id, std::string_view json);
 
 // Drops entries without a kind and fills seq, prev_hash and hash so that they continue the
 // chain whose last record is (head_seq, head_hash); head_seq 0 means an empty chain.

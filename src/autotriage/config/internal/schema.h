@@ -18,6 +18,10 @@ const SectionSpec<ApprovalOptions>& ApprovalSpec();
 const SectionSpec<SlackOptions>& SlackSpec();
 // The `learning:` section (schema_learning.cc).
 const SectionSpec<LearningOptions>& LearningSpec();
+// The `llm:` section (schema_llm.cc).
+const SectionSpec<LlmOptions>& LlmSpec();
+// The `insights:` section (schema_learning.cc).
+const SectionSpec<InsightsOptions>& InsightsSpec();
 
 // The spec of the whole file (top-level sections).
 const SectionSpec<Config>& ConfigSpec();

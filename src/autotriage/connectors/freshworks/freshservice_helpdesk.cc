@@ -5,12 +5,16 @@
 #include <chrono>
 #include <utility>
 
+#include <nlohmann/json.hpp>
+
 #include "autotriage/connectors/freshworks/freshworks_helpdesk.h"
 
 namespace autotriage {
 namespace {
 
 constexpr int64_t kDaySeconds = 86400;
+// Problems are few (one per recurring issue); this only stops a runaway Link chain.
+constexpr int kMaxProblemPages = 50;
 
 std::string EscapeHtml(const std::string& text) {
   std::string out;
@@ -163,6 +167,40 @@ Result<std::string> FreshworksHelpdesk::CreateFreshserviceProblem(const ProblemR
     return id.status().WithContext(name_ + " POST /api/v2/problems");
   }
   return id;
+}
+
+Result<std::optional<std::string>> FreshworksHelpdesk::FindFreshserviceProblem(
+    const std::string& marker) {
+  if (marker.empty()) {
+    return InvalidArgument("Freshservice: an empty marker matches every problem");
+  }
+  Result<std::vector<std::string>> pages =
+      GetAllPages("/api/v2/problems?per_page=100", kMaxProblemPages);
+  if (!pages.ok()) {
+    return pages.status();
+  }
+  std::optional<int64_t> newest;
+  for (const std::string& body : *pages) {
+    const nlohmann::json page = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+    if (!page.is_object() || !page.contains("problems") || !page["problems"].is_array()) {
+      return Corruption(name_ + " GET /api/v2/problems: the answer has no \"problems\" list");
+    }
+    for (const nlohmann::json& problem : page["problems"]) {
+      if (!problem.is_object() || !problem.contains("id") || !problem["id"].is_number_integer()) {
+        continue;
+      }
+      const auto description = problem.find("description");
+      if (description == problem.end() || !description->is_string() ||
+          description->get_ref<const std::string&>().find(marker) == std::string::npos) {
+        continue;
+      }
+      newest = std::max(newest.value_or(0), problem["id"].get<int64_t>());
+    }
+  }
+  if (!newest.has_value()) {
+    return std::optional<std::string>();
+  }
+  return std::optional<std::string>(std::to_string(*newest));
 }
 
 }  // namespace autotriage

@@ -370,6 +370,14 @@ Result<std::string> FreshworksHelpdesk::CreateProblem(const ProblemRecord& probl
   return CreateFreshserviceProblem(problem);
 }
 
+Result<std::optional<std::string>> FreshworksHelpdesk::FindProblemByMarker(
+    const std::string& marker) {
+  if (freshdesk()) {
+    return Unimplemented("Freshdesk has no Problem records (only Freshservice does)");
+  }
+  return FindFreshserviceProblem(marker);
+}
+
 // Knowledge bases have few categories and folders; this only stops a runaway Link chain.
 constexpr int kMaxKbListPages = 20;
 

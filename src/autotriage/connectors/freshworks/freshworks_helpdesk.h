@@ -45,6 +45,7 @@ class FreshworksHelpdesk : public Helpdesk {
   Result<std::vector<FieldSchema>> GetFieldSchema() override;
   Result<std::vector<KbArticle>> ListKbArticles(bool include_unpublished) override;
   Result<std::string> CreateProblem(const ProblemRecord& problem) override;
+  Result<std::optional<std::string>> FindProblemByMarker(const std::string& marker) override;
 
   // Transport: adds auth and JSON headers, maps non-2xx answers to typed errors. `path` starts
   // with "/api/v2/" and may carry a query string. Exposed for the per-helpdesk .cc files.
@@ -97,6 +98,7 @@ class FreshworksHelpdesk : public Helpdesk {
   Result<std::vector<KbArticle>> ListFreshdeskKb(bool include_unpublished);
   Result<std::vector<KbArticle>> ListFreshserviceKb(bool include_unpublished);
   Result<std::string> CreateFreshserviceProblem(const ProblemRecord& problem);
+  Result<std::optional<std::string>> FindFreshserviceProblem(const std::string& marker);
 
   const FreshworksKind kind_;
   const std::shared_ptr<HttpClient> http_;

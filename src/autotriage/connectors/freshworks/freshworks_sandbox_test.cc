@@ -446,6 +446,21 @@ TEST_F(FreshworksSandboxTest, ProblemListsItsTicketsAndMapsPriority) {
   EXPECT_THAT(posts[0].body, HasSubstr("\"requester_id\":"));
   problem.priority = "Critical";
   EXPECT_EQ(helpdesk_->CreateProblem(problem).status().code(), StatusCode::kInvalidArgument);
+
+  // A lost answer is recovered by the marker in the description, the newest match first.
+  Result<std::optional<std::string>> none = helpdesk_->FindProblemByMarker("[autotriage:x-1]");
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_FALSE(none->has_value());
+  problem.priority = "Low";
+  problem.description_html = "<p>Printer out of toner [autotriage:x-1]</p>";
+  Result<std::string> marked = helpdesk_->CreateProblem(problem);
+  ASSERT_TRUE(marked.ok()) << marked.status().ToString();
+  Result<std::optional<std::string>> found = helpdesk_->FindProblemByMarker("[autotriage:x-1]");
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ(**found, *marked);
+  EXPECT_NE(**found, *id);
+  EXPECT_EQ(helpdesk_->FindProblemByMarker("").status().code(), StatusCode::kInvalidArgument);
 }
 
 }  // namespace
