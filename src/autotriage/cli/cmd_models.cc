@@ -131,8 +131,8 @@ int RunPromote(const ModelsArgs& args) {
   }
   std::printf("%s is live; a running engine switches to it within models.reload_seconds\n",
               args.version.c_str());
-  if (Status audited = AuditModelChange(args, "model_promoted",
-                                        {{"version", args.version}, {"forced", forced}});
+  if (Status audited =
+          AuditModelChange(args, "model_promoted", {{"version", args.version}, {"forced", forced}});
       !audited.ok()) {
     PrintError(audited);
     return 1;

@@ -118,7 +118,10 @@ std::vector<ClassifiedOutcome> ClassifyOutcomes(const Ticket& ticket,
         human_value = label = current;
         source = same ? correction_source::kHumanSet : correction_source::kReplaced;
       } else if (resolved && (d.outcome == outcome::kRejected || d.outcome == "expired" ||
-                              d.outcome == outcome::kSuperseded)) {
+                              d.outcome == outcome::kSuperseded ||
+                              // Resolved while the suggestion still waited: the team closed the
+                              // ticket without it, and no later version may come to count it.
+                              d.outcome == outcome::kPending)) {
         kind = outcome_kind::kSkipped;
       } else {
         continue;  // still open, or still waiting for a human

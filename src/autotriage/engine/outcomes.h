@@ -8,7 +8,8 @@
 //             or a human approved the suggestion;
 //   replaced  a human set another value (or approved with an edited value);
 //   reverted  an applied value went back to the value it replaced;
-//   skipped   a suggestion that expired or was rejected, the field untouched until resolution.
+//   skipped   a suggestion that expired, was rejected or still waited, the field untouched
+//             until resolution.
 // Corrections: approvals (approved, edited), replaced / reverted values, a value a human set,
 // and accepted values on a ticket a human resolved. Never an autofill nobody reviewed.
 // Thread-safety: the functions are pure; RecordTicketOutcomes uses the thread-safe Store.

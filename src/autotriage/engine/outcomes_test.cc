@@ -131,13 +131,16 @@ TEST(ClassifyOutcomesTest, SuggestionsByApprovalHumanValueAndSkip) {
   // Pending and rejected suggestions with the field untouched: no verdict while open ...
   EXPECT_EQ(Of(out, 4), nullptr);
   EXPECT_EQ(Of(out, 5), nullptr);
-  // ... and at resolution the rejected one is skipped (no correction); the pending one waits.
+  // ... and at resolution both are skipped (no correction): the team closed the ticket without
+  // the suggestion.
   t.status = "closed";
   out = ClassifyOutcomes(t, decisions, {approved, edited}, {1, 2, 3}, 1);
-  ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].outcome.decision_id, 5);
-  EXPECT_EQ(out[0].outcome.kind, "skipped");
-  EXPECT_FALSE(out[0].correction.has_value());
+  ASSERT_EQ(out.size(), 2u);
+  for (const int64_t id : {4, 5}) {
+    ASSERT_NE(Of(out, id), nullptr) << id;
+    EXPECT_EQ(Of(out, id)->outcome.kind, "skipped");
+    EXPECT_FALSE(Of(out, id)->correction.has_value());
+  }
 }
 
 TEST(ResolutionOfTest, FirstContactAndTimeToResolveFromTheTicket) {

@@ -2,6 +2,8 @@
 // against a scripted helpdesk and a real in-memory SQLite store.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "autotriage/engine/engine_internal.h"
@@ -211,18 +213,23 @@ TEST_F(WorkerTest, LaterEventsRecordOutcomesCorrectionsAndTheResolutionOnce) {
   helpdesk_->ticket.updated_at += 60;
   ASSERT_EQ(Deliver("v3"), WorkOutcome::kDone);
   ASSERT_EQ(Deliver("v4"), WorkOutcome::kDone);
-  const std::vector<OutcomeRecord> outcomes = *store_->OutcomesForTicket("7");
-  ASSERT_EQ(outcomes.size(), 1u);  // the pending priority waits for a human or its expiry
+  std::vector<OutcomeRecord> outcomes = *store_->OutcomesForTicket("7");
+  // The priority suggestion still waited at resolution: skipped, without a correction.
+  ASSERT_EQ(outcomes.size(), 2u);
+  std::sort(outcomes.begin(), outcomes.end(),
+            [](const OutcomeRecord& a, const OutcomeRecord& b) { return a.field < b.field; });
   EXPECT_EQ(outcomes[0].field, "group");
   EXPECT_EQ(outcomes[0].kind, "replaced");
   EXPECT_EQ(outcomes[0].engine_value, ours);
   EXPECT_EQ(outcomes[0].human_value, human);
+  EXPECT_EQ(outcomes[1].field, "priority");
+  EXPECT_EQ(outcomes[1].kind, "skipped");
   const std::vector<CorrectionRecord> corrections = *store_->ListCorrections(0, 100);
   ASSERT_EQ(corrections.size(), 1u);
   EXPECT_EQ(corrections[0].label, human);
   EXPECT_EQ(corrections[0].source, "replaced");
   EXPECT_EQ(corrections[0].text, TicketModelText(helpdesk_->ticket));
-  EXPECT_EQ(AuditCount("outcome"), 1);
+  EXPECT_EQ(AuditCount("outcome"), 2);
   EXPECT_EQ(AuditCount("ticket_resolved"), 1);
   const std::vector<ResolutionCountRow> resolved = *store_->CountResolutions(0);
   ASSERT_EQ(resolved.size(), 1u);
