@@ -14,7 +14,6 @@
 #include <string>
 
 #include "autotriage/auth/auth.h"
-#include "autotriage/cli/slack_poster.h"
 #include "autotriage/config/config.h"
 #include "autotriage/connectors/helpdesk.h"
 #include "autotriage/connectors/http_client.h"
@@ -28,6 +27,7 @@
 #include "autotriage/ml/bundle.h"
 #include "autotriage/sandbox/sandbox.h"
 #include "autotriage/slack/slack.h"
+#include "autotriage/slack/slack_poster.h"
 #include "autotriage/store/store.h"
 
 namespace autotriage {

@@ -14,6 +14,7 @@
 #include "autotriage/sandbox/slack_sandbox.h"
 #include "autotriage/server/http_server.h"
 #include "autotriage/slack/slack.h"
+#include "autotriage/slack/slack_poster.h"
 
 namespace autotriage {
 namespace {
@@ -275,6 +276,34 @@ TEST_F(SlackClientTest, NoticesArePostedEscapedThroughTheBotOrTheWebhook) {
   EXPECT_EQ(bot->PostMessage("not json").code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(bot->PostMessage(R"({"blocks":[]})").code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(sandbox_->Messages().size(), 2u);
+}
+
+TEST_F(SlackClientTest, ThePosterSendsQueuedNoticesInOrderAndLogsFailuresWithoutTheToken) {
+  std::unique_ptr<SlackClient> bot = SlackClient::Create(BotOptions(), http_.get());
+  {
+    SlackPoster poster(bot.get(), [](const std::string& line) { ADD_FAILURE() << line; });
+    poster.Post("first <notice>");
+    poster.Post("second");
+    poster.Post("third");
+  }  // the destructor sends what is queued
+  const std::vector<SlackSandboxMessage> messages = sandbox_->Messages("C0APPROVALS");
+  ASSERT_EQ(messages.size(), 3u);
+  EXPECT_EQ(messages[0].text, "first &lt;notice&gt;");
+  EXPECT_EQ(messages[1].text, "second");
+  EXPECT_EQ(messages[2].text, "third");
+
+  SlackOptions wrong = BotOptions();
+  wrong.bot_token = "wrong-token-123";
+  std::unique_ptr<SlackClient> refused = SlackClient::Create(wrong, http_.get());
+  std::vector<std::string> lines;
+  {
+    SlackPoster poster(refused.get(), [&lines](const std::string& line) { lines.push_back(line); });
+    poster.Post("never arrives");
+  }
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("slack notice not posted"), std::string::npos) << lines[0];
+  EXPECT_EQ(lines[0].find("wrong-token-123"), std::string::npos) << lines[0];
+  EXPECT_EQ(sandbox_->Messages("C0APPROVALS").size(), 3u);
 }
 
 TEST_F(SlackClientTest, AWrongWebhookUrlFailsWithoutRevealingIt) {

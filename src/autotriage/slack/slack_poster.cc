@@ -1,4 +1,4 @@
-#include "autotriage/cli/slack_poster.h"
+#include "autotriage/slack/slack_poster.h"
 
 #include <cstdio>
 #include <utility>
