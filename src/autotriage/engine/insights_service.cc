@@ -116,6 +116,13 @@ Result<InsightsBootstrapReport> InsightsService::Bootstrap(int64_t now_s) {
   }
   InsightsBootstrapReport report;
   std::lock_guard<std::mutex> lock(mutex_);
+  if (bootstrapped_) {
+    // Already running (a second RunOnce of the same engine): restoring again would count the
+    // history twice for spike detection.
+    report.source = "memory";
+    report.tickets = static_cast<int64_t>(clusterer_.ticket_count());
+    return report;
+  }
   int64_t read_since = since;
   if (!members->empty()) {
     AUTOTRIAGE_RETURN_IF_ERROR(Restore(*members, now_s));
@@ -128,6 +135,7 @@ Result<InsightsBootstrapReport> InsightsService::Bootstrap(int64_t now_s) {
     report.source = "none";
   }
   if (helpdesk_ == nullptr) {
+    bootstrapped_ = true;
     return report;
   }
   // Updated since the start is a superset of created since then.
@@ -160,6 +168,7 @@ Result<InsightsBootstrapReport> InsightsService::Bootstrap(int64_t now_s) {
   }
   report.tickets += added.clustered;
   clusterer_.Expire(now_s);
+  bootstrapped_ = true;
   return report;
 }
 

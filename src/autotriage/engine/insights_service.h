@@ -67,8 +67,9 @@ class InsightsService {
                   std::string dashboard_url = "");
   ~InsightsService();
 
-  // Restores the clusters (see above). kUnavailable / kIoError from the store; a helpdesk that
-  // cannot be read is an error too (the next start tries again).
+  // Restores the clusters (see above); once it succeeded, later calls change nothing (source
+  // "memory"). kUnavailable / kIoError from the store; a helpdesk that cannot be read is an
+  // error too (the next call tries again).
   Result<InsightsBootstrapReport> Bootstrap(int64_t now_s);
   // Queues a ticket for the next cycle (its creation time and subject + body).
   void Observe(const Ticket& ticket);
@@ -108,6 +109,7 @@ class InsightsService {
   std::map<insights::ClusterId, std::pair<insights::ClusterId, int64_t>> aliases_;
   std::vector<ClusterMemberRecord> unsaved_;  // clustered, not yet stored
   std::vector<insights::Spike> unproposed_;   // spikes the store did not take yet
+  bool bootstrapped_ = false;                 // a later Bootstrap keeps the state in memory
 };
 
 // Turns ticket fields into the clusterer's input: subject + plain-text body. Empty text when
