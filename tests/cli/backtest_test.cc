@@ -2,8 +2,10 @@
 // tickets, replays them from a file and from the built-in sandbox helpdesk, and checks the report's
 // JSON contract, its consistency with `autotriage eval`, the policy's effect and the errors.
 #include <gtest/gtest.h>
+
 #include <sys/wait.h>
 #include <unistd.h>
+#include "shell_run.h"
 
 #include <array>
 #include <cstdio>
@@ -30,24 +32,9 @@ CommandResult Autotriage(const std::string& args) {
       ("backtest_test_err_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
   const std::string command =
       std::string(AUTOTRIAGE_BINARY) + " " + args + " 2>" + err_file.string() + " </dev/null";
-  CommandResult run;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) {
-    return run;
-  }
-  std::array<char, 4096> buffer{};
-  size_t n;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
-    run.out.append(buffer.data(), n);
-  }
-  const int status = ::pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream err(err_file);
-  std::stringstream text;
-  text << err.rdbuf();
-  run.err = text.str();
+  const autotriage::testing::ShellRun shell = autotriage::testing::RunShell(command, err_file);
   fs::remove(err_file);
-  return run;
+  return {shell.exit_code, shell.out, shell.err};
 }
 
 class BacktestCliTest : public ::testing::Test {

@@ -1,8 +1,10 @@
 // The CLI contract (label `integration`): runs the real binary on generated data and checks the
 // command names, flags, JSON keys and the error messages operators see for bad input.
 #include <gtest/gtest.h>
+
 #include <sys/wait.h>
 #include <unistd.h>
+#include "shell_run.h"
 
 #include <array>
 #include <cstdio>
@@ -33,24 +35,9 @@ CommandResult Autotriage(const std::string& args, const std::string& stdin_file 
   } else {
     command += " </dev/null";
   }
-  CommandResult run;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) {
-    return run;
-  }
-  std::array<char, 4096> buffer{};
-  size_t n;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
-    run.out.append(buffer.data(), n);
-  }
-  int status = ::pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream err(err_file);
-  std::stringstream s;
-  s << err.rdbuf();
-  run.err = s.str();
+  const autotriage::testing::ShellRun shell = autotriage::testing::RunShell(command, err_file);
   fs::remove(err_file);
-  return run;
+  return {shell.exit_code, shell.out, shell.err};
 }
 
 class CliTest : public ::testing::Test {

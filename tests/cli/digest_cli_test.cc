@@ -2,8 +2,10 @@
 // stored are restored without a helpdesk, the HTML file is self-contained and escaped, --json
 // carries the figures, and bad usage exits 2 with a message naming what is wrong.
 #include <gtest/gtest.h>
+
 #include <sys/wait.h>
 #include <unistd.h>
+#include "shell_run.h"
 
 #include <array>
 #include <chrono>
@@ -96,20 +98,8 @@ class DigestCliTest : public ::testing::Test {
     const fs::path err = dir_ / "stderr.txt";
     const std::string command = "cd " + dir_.string() + " && " + std::string(AUTOTRIAGE_BINARY) +
                                 " " + args + " </dev/null 2>" + err.string();
-    CommandRun run;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (pipe == nullptr) {
-      return run;
-    }
-    std::array<char, 4096> buffer{};
-    size_t n;
-    while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
-      run.out.append(buffer.data(), n);
-    }
-    const int status = ::pclose(pipe);
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    run.err = ReadAll(err);
-    return run;
+    const autotriage::testing::ShellRun shell = autotriage::testing::RunShell(command, err);
+    return {shell.exit_code, shell.out, shell.err};
   }
 
   fs::path dir_;

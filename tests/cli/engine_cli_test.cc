@@ -3,8 +3,10 @@
 // record in the SQLite file) and `audit export`.
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
+
 #include <sys/wait.h>
 #include <unistd.h>
+#include "shell_run.h"
 
 #include <array>
 #include <cstdio>
@@ -25,19 +27,8 @@ struct CommandRun {
 
 CommandRun Autotriage(const std::string& args) {
   const std::string command = std::string(AUTOTRIAGE_BINARY) + " " + args + " 2>&1 </dev/null";
-  CommandRun run;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) {
-    return run;
-  }
-  std::array<char, 4096> buffer{};
-  size_t n;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
-    run.out.append(buffer.data(), n);
-  }
-  const int status = ::pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
+  const autotriage::testing::ShellRun shell = autotriage::testing::RunShell(command);
+  return {shell.exit_code, shell.out};
 }
 
 class EngineCliTest : public ::testing::Test {

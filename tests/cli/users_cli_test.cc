@@ -2,8 +2,10 @@
 // passwords come from standard input only, secrets never reach the output, the database or the
 // audit trail, and bad input gets exit code 2 with a message naming what is wrong.
 #include <gtest/gtest.h>
+
 #include <sys/wait.h>
 #include <unistd.h>
+#include "shell_run.h"
 
 #include <array>
 #include <cstdio>
@@ -53,20 +55,8 @@ class UsersCliTest : public ::testing::Test {
     std::ofstream(in, std::ios::binary) << stdin_text;
     const std::string command = std::string(AUTOTRIAGE_BINARY) + " " + args + " --config " +
                                 Config() + " <" + in.string() + " 2>" + err.string();
-    CommandRun run;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (pipe == nullptr) {
-      return run;
-    }
-    std::array<char, 4096> buffer{};
-    size_t n;
-    while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
-      run.out.append(buffer.data(), n);
-    }
-    const int status = ::pclose(pipe);
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    run.err = ReadAll(err);
-    return run;
+    const autotriage::testing::ShellRun shell = autotriage::testing::RunShell(command, err);
+    return {shell.exit_code, shell.out, shell.err};
   }
 
   // Every byte the store wrote (database, WAL and journal files).
