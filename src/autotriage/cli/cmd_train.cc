@@ -99,6 +99,12 @@ int RunTrain(const TrainArgs& args) {
       bundle.metadata().training_data_bytes = FileSize(args.data);
       examples = static_cast<int64_t>(texts.size());
     }
+    if (h == 0 && label_columns.size() > 1) {
+      // One vocabulary for every head (it is learnt without labels): a ticket's features are
+      // then computed once for all fields when the engine predicts.
+      progress.Update("fitting the shared features", 0.0);
+      options.featurizer = FitSharedFeaturizer(texts, options.tfidf);
+    }
     const std::string stage_prefix = "training '" + field + "': ";
     auto head = TrainHead(field, texts, labels, options, [&](std::string_view stage, double f) {
       if (args.verbose) {

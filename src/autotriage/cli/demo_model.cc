@@ -57,6 +57,9 @@ Result<ModelBundle> TrainDemoBundle(const std::vector<SynthTicket>& history, uin
   for (const SynthTicket& t : history) {
     texts.push_back(t.subject + "\n" + t.body_html);
   }
+  // One vocabulary for the three heads, so the engine computes a ticket's features once.
+  const std::shared_ptr<const TfidfFeaturizer> features =
+      FitSharedFeaturizer(texts, HeadOptions().tfidf);
   for (size_t f = 0; f < fields.size(); ++f) {
     const std::string& field = fields[f];
     std::vector<std::string> labels;
@@ -65,6 +68,7 @@ Result<ModelBundle> TrainDemoBundle(const std::vector<SynthTicket>& history, uin
     }
     HeadOptions options;
     options.seed = seed;
+    options.featurizer = features;
     auto head = TrainHead(field, texts, labels, options, [&](std::string_view stage, double x) {
       progress.Update(field + ": " + std::string(stage), (f + x) / fields.size());
     });

@@ -52,7 +52,7 @@ ServerResponse EngineImpl::Readiness() {
   if (context_.bundle == nullptr || context_.bundle->fields().empty()) {
     reasons.push_back("no model bundle loaded");
   }
-  auto stats = context_.store->Stats();
+  auto stats = context_.store->Queues();
   store_ok_ = stats.ok();
   if (!stats.ok()) {
     reasons.push_back("store not answering: " + stats.status().ToString());
@@ -68,7 +68,7 @@ ServerResponse EngineImpl::Readiness() {
 }
 
 ServerResponse EngineImpl::MetricsPage() {
-  if (auto stats = context_.store->Stats(); stats.ok()) {
+  if (auto stats = context_.store->Queues(); stats.ok()) {
     context_.metrics->inbox_depth->Set(static_cast<double>(stats->jobs_pending));
     context_.metrics->writes_open->Set(static_cast<double>(stats->writes_open));
   }

@@ -85,6 +85,7 @@ class NotifyingStore final : public Store {
     return inner_->ReadAudit(after_seq, limit);
   }
   Result<StoreStats> Stats() override { return inner_->Stats(); }
+  Result<QueueDepth> Queues() override { return inner_->Queues(); }
   Result<std::vector<DecisionRecord>> PendingDecisions(const std::string& queue,
                                                        int limit) override {
     return inner_->PendingDecisions(queue, limit);

@@ -50,6 +50,9 @@ class BinaryReader {
   bool ok() const { return ok_; }
   bool AtEnd() const { return offset_ == bytes_.size(); }
   size_t remaining() const { return bytes_.size() - offset_; }
+  size_t offset() const { return offset_; }
+  // The bytes read since `start` (an earlier offset()).
+  std::string_view ReadSince(size_t start) const { return bytes_.substr(start, offset_ - start); }
 
  private:
   bool Raw(void* data, size_t size);

@@ -179,6 +179,11 @@ Result<ModelBundle> ModelBundle::FromBytes(const std::string& bytes, const std::
     if (!head.ok()) {
       return head.status().WithContext(name + ": head '" + field + "'");
     }
+    for (const auto& [other_field, other] : bundle.heads_) {
+      if ((*head)->ShareFeaturizerWith(*other)) {
+        break;  // one copy in memory of a vocabulary the heads share
+      }
+    }
     bundle.heads_[field] = std::move(head).value();
   }
   if (!reader.ok() || !reader.AtEnd() || bundle.heads_.empty()) {

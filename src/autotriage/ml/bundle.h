@@ -5,6 +5,8 @@
 // checksum of the payload, then the payload. Damage of any kind (wrong file, truncation, a
 // flipped byte, a newer format) is reported as kCorruption or kFailedPrecondition with a message
 // saying what to do; loading never crashes.
+// Heads trained with one shared featurizer (HeadOptions::featurizer) keep one copy of it in
+// memory after loading, and can share the features of a text (PredictionScratch).
 // Thread-safety: a loaded bundle is immutable; its heads may be used from many threads.
 #pragma once
 

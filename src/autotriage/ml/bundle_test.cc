@@ -173,5 +173,63 @@ TEST_F(BundleTest, NewerFormatVersionAsksToRetrain) {
   EXPECT_NE(r.status().message().find("retrain"), std::string::npos);
 }
 
+TEST_F(BundleTest, HeadsWithASharedFeaturizerShareItAfterLoadingAndPredictAsAlone) {
+  auto data = testing::MakeToyData(300, 7);
+  std::vector<std::string> urgency;  // a second field on the same texts
+  for (size_t i = 0; i < data.texts.size(); ++i) {
+    urgency.push_back(i % 3 == 0 ? "high" : "low");
+  }
+  HeadOptions options;
+  options.use_fasttext = false;
+  options.featurizer = FitSharedFeaturizer(data.texts, options.tfidf);
+  auto group = TrainHead("group", data.texts, data.labels, options);
+  auto level = TrainHead("urgency", data.texts, urgency, options);
+  ASSERT_TRUE(group.ok() && level.ok());
+  EXPECT_EQ(&(*group)->featurizer(), &(*level)->featurizer());
+  ModelBundle shared;
+  shared.AddHead(std::move(group).value());
+  shared.AddHead(std::move(level).value());
+  const std::string path = (dir_ / "shared.atm").string();
+  ASSERT_TRUE(shared.Save(path).ok());
+  auto loaded = ModelBundle::Load(path);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  const Head* g = loaded->head("group");
+  const Head* u = loaded->head("urgency");
+  // One vocabulary in memory, recognised by its fingerprint.
+  EXPECT_EQ(&g->featurizer(), &u->featurizer());
+  // The heads trained on their own fit parts have their own vocabularies.
+  auto separate = ModelBundle::Load(path_);
+  ASSERT_TRUE(separate.ok());
+  EXPECT_NE(separate->head("group")->featurizer().fingerprint(), g->featurizer().fingerprint());
+
+  PredictionScratch scratch;
+  for (const std::string text : {"vpn router down again", "password locked out", "", "x"}) {
+    scratch.Reset();
+    for (const Head* head : {g, u, g}) {
+      const Prediction alone = head->Predict(text, 2, 5);
+      const Prediction reused = head->Predict(text, 2, 5, &scratch);
+      ASSERT_EQ(alone.top.size(), reused.top.size()) << text;
+      for (size_t i = 0; i < alone.top.size(); ++i) {
+        EXPECT_EQ(alone.top[i].label, reused.top[i].label);
+        EXPECT_DOUBLE_EQ(alone.top[i].probability, reused.top[i].probability);
+      }
+      EXPECT_EQ(alone.abstain, reused.abstain);
+      ASSERT_EQ(alone.explanation.size(), reused.explanation.size()) << text;
+      for (size_t i = 0; i < alone.explanation.size(); ++i) {
+        EXPECT_EQ(alone.explanation[i].feature, reused.explanation[i].feature);
+        EXPECT_DOUBLE_EQ(alone.explanation[i].weight, reused.explanation[i].weight);
+      }
+    }
+  }
+  // A different head after a text change must not see the previous text's features.
+  scratch.Reset();
+  const Prediction first = g->Predict("vpn router down again", 2, 5, &scratch);
+  const Prediction second = u->Predict("password locked out", 2, 5, &scratch);
+  const Prediction expected = u->Predict("password locked out", 2, 5);
+  EXPECT_EQ(second.top[0].label, expected.top[0].label);
+  EXPECT_DOUBLE_EQ(second.top[0].probability, expected.top[0].probability);
+  (void)first;
+}
+
 }  // namespace
 }  // namespace autotriage

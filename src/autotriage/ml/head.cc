@@ -18,6 +18,28 @@ namespace autotriage {
 Head::Head() = default;
 Head::~Head() = default;
 
+bool Head::ShareFeaturizerWith(const Head& other) {
+  if (featurizer_ == other.featurizer_ ||
+      featurizer_->fingerprint() != other.featurizer_->fingerprint()) {
+    return false;
+  }
+  featurizer_ = other.featurizer_;
+  return true;
+}
+
+std::shared_ptr<const TfidfFeaturizer> FitSharedFeaturizer(const std::vector<std::string>& texts,
+                                                           const TfidfOptions& options) {
+  std::vector<std::string> normalized;
+  normalized.reserve(texts.size());
+  for (const std::string& text : texts) {
+    std::string n = NormalizeForClassifier(text);
+    if (!n.empty()) {
+      normalized.push_back(std::move(n));
+    }
+  }
+  return std::make_shared<const TfidfFeaturizer>(TfidfFeaturizer::Fit(normalized, options));
+}
+
 namespace {
 
 // Runs fn(i) for i in [0, n) on up to `threads` threads.
@@ -56,7 +78,7 @@ int CountCorrect(const LinearModel& model, const std::vector<SparseVector>& x,
 }
 
 struct LinearPart {
-  TfidfFeaturizer featurizer;
+  std::shared_ptr<const TfidfFeaturizer> featurizer;
   LinearModel linear;
 };
 
@@ -164,19 +186,22 @@ Result<std::unique_ptr<Head>> TrainHead(const std::string& field,
     });
   }
   LinearPart part;
-  part.featurizer = TfidfFeaturizer::Fit(fit_texts, options.tfidf);
+  part.featurizer =
+      options.featurizer != nullptr
+          ? options.featurizer
+          : std::make_shared<const TfidfFeaturizer>(TfidfFeaturizer::Fit(fit_texts, options.tfidf));
   std::vector<SparseVector> fit_x(fit_texts.size());
   std::vector<SparseVector> val_x(val_texts.size());
   for (size_t i = 0; i < fit_texts.size(); ++i) {
-    part.featurizer.Transform(fit_texts[i], &fit_x[i]);
+    part.featurizer->Transform(fit_texts[i], &fit_x[i]);
   }
   for (size_t i = 0; i < val_texts.size(); ++i) {
-    part.featurizer.Transform(val_texts[i], &val_x[i]);
+    part.featurizer->Transform(val_texts[i], &val_x[i]);
   }
   LinearOptions linear_options = options.linear;
   // While fastText occupies one core, LIBLINEAR gets the others.
   linear_options.threads = std::max(1, options.threads - (options.use_fasttext ? 1 : 0));
-  const int32_t n_features = part.featurizer.feature_count();
+  const int32_t n_features = part.featurizer->feature_count();
   // Regularisation strength: each candidate C is trained on the fit part (the first from
   // scratch, the next ones warm-started from the previous solution, which is cheap) and the one
   // with the best validation accuracy is kept.
@@ -277,7 +302,7 @@ Result<std::unique_ptr<Head>> TrainHead(const std::string& field,
   } else {
     info.linear_weight = 1.0;
   }
-  info.feature_count = head->featurizer_.feature_count();
+  info.feature_count = head->featurizer_->feature_count();
   info.train_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   report("done", 1.0);
@@ -290,7 +315,7 @@ std::vector<double> Head::Probabilities(std::string_view normalized_text) const 
     return std::vector<double>(n_classes, 1.0 / n_classes);
   }
   thread_local SparseVector x;
-  featurizer_.Transform(normalized_text, &x, /*sorted=*/false);
+  featurizer_->Transform(normalized_text, &x, /*sorted=*/false);
   return ProbabilitiesFrom(normalized_text, x);
 }
 
@@ -309,18 +334,37 @@ std::vector<double> Head::ProbabilitiesFrom(std::string_view normalized_text,
 }
 
 Prediction Head::Predict(const std::string& raw_text, int k, int explain_features) const {
+  thread_local PredictionScratch scratch;
+  scratch.Reset();
+  return Predict(raw_text, k, explain_features, &scratch);
+}
+
+Prediction Head::Predict(const std::string& raw_text, int k, int explain_features,
+                         PredictionScratch* scratch) const {
   Prediction prediction;
-  const std::string normalized = NormalizeForClassifier(raw_text);
+  if (!scratch->has_text_ || scratch->raw_ != raw_text) {
+    scratch->raw_ = raw_text;
+    scratch->normalized_ = NormalizeForClassifier(raw_text);
+    scratch->has_text_ = true;
+    scratch->features_of_ = 0;
+  }
+  const std::string& normalized = scratch->normalized_;
   if (normalized.empty()) {
     prediction.abstain = true;
     prediction.abstain_reason = "empty text";
     return prediction;
   }
-  // One pass gives the features and, when explaining, where each came from.
-  thread_local SparseVector x;
-  thread_local OriginRefs origins;
-  featurizer_.Transform(normalized, &x, /*sorted=*/false,
-                        explain_features > 0 ? &origins : nullptr);
+  // One pass gives the features and, when explaining, where each came from; a head with the
+  // same featurizer as the previous one on this text reuses both.
+  const bool explain = explain_features > 0;
+  if (scratch->features_of_ != featurizer_->fingerprint() || (explain && !scratch->has_origins_)) {
+    featurizer_->Transform(normalized, &scratch->x_, /*sorted=*/false,
+                           explain ? &scratch->origins_ : nullptr);
+    scratch->features_of_ = featurizer_->fingerprint();
+    scratch->has_origins_ = explain;
+  }
+  const SparseVector& x = scratch->x_;
+  const OriginRefs& origins = scratch->origins_;
   std::vector<double> p = ProbabilitiesFrom(normalized, x);
   std::vector<int> order(p.size());
   for (size_t c = 0; c < p.size(); ++c) {

@@ -32,6 +32,10 @@ struct HeadOptions {
   // Candidate regularisation strengths, chosen by validation accuracy; empty = linear.c only.
   std::vector<double> c_grid = {0.3, 1.0};
   FastTextOptions fasttext;
+  // A featurizer fitted already (FitSharedFeaturizer): used instead of fitting one on this
+  // head's fit part. The heads of one bundle trained on the same texts share it, so a ticket's
+  // features are computed once for all of them (PredictionScratch). Null: fit per head.
+  std::shared_ptr<const TfidfFeaturizer> featurizer;
   // Train fastText too and mix its probabilities in when that lowers validation log-loss.
   bool use_fasttext = true;
   double validation_fraction = 0.15;  // held out (stratified) for calibration and thresholds
@@ -72,6 +76,28 @@ struct HeadInfo {
   double train_seconds = 0.0;
 };
 
+// What the heads of one bundle can share while predicting the same text: the normalised text
+// and, for heads with the same featurizer fingerprint, the features and where they came from.
+// Pass one scratch to every head's Predict for one text, then Reset (or drop) it before the next
+// text. Not thread-safe: one per thread.
+class PredictionScratch {
+ public:
+  void Reset() {
+    has_text_ = false;
+    features_of_ = 0;
+  }
+
+ private:
+  friend class Head;
+  bool has_text_ = false;
+  std::string raw_;  // the text the rest was computed for
+  std::string normalized_;
+  uint64_t features_of_ = 0;  // fingerprint of the featurizer that filled x_; 0 = none
+  bool has_origins_ = false;
+  SparseVector x_;
+  OriginRefs origins_;  // views into normalized_
+};
+
 // Progress report: stage name and completed share of the whole job in [0, 1].
 using ProgressFn = std::function<void(std::string_view stage, double fraction)>;
 
@@ -80,6 +106,9 @@ class Head : public Classifier {
   ~Head() override;
   Prediction Predict(const std::string& raw_text, int k = 3,
                      int explain_features = 8) const override;
+  // The same prediction, reusing (and filling) `scratch` for the next head on the same text.
+  Prediction Predict(const std::string& raw_text, int k, int explain_features,
+                     PredictionScratch* scratch) const;
   const std::vector<std::string>& labels() const override { return info_.labels; }
   const HeadInfo& info() const { return info_; }
 
@@ -88,6 +117,11 @@ class Head : public Classifier {
 
   // Serialised head (features, models, calibration, metadata).
   Result<std::string> ToBytes() const;
+
+  const TfidfFeaturizer& featurizer() const { return *featurizer_; }
+  // Makes this head use `other`'s featurizer object when their fingerprints match (the same
+  // vocabulary loaded twice is kept once in memory). Returns whether it did.
+  bool ShareFeaturizerWith(const Head& other);
 
  private:
   friend Result<std::unique_ptr<Head>> TrainHead(const std::string&,
@@ -105,7 +139,7 @@ class Head : public Classifier {
                Prediction* prediction) const;
 
   HeadInfo info_;
-  TfidfFeaturizer featurizer_;
+  std::shared_ptr<const TfidfFeaturizer> featurizer_;
   LinearModel linear_;
   std::unique_ptr<FastTextModel> fasttext_;  // null when the mixture is linear only
 };
@@ -119,6 +153,11 @@ Result<std::unique_ptr<Head>> TrainHead(const std::string& field,
                                         const ProgressFn& progress = nullptr);
 
 Result<std::unique_ptr<Head>> LoadHead(std::string_view bytes);
+
+// A featurizer for HeadOptions::featurizer, fitted on raw texts (normalised here, empty ones
+// skipped). The vocabulary is learnt without labels, so one fit serves every head of a bundle.
+std::shared_ptr<const TfidfFeaturizer> FitSharedFeaturizer(const std::vector<std::string>& texts,
+                                                           const TfidfOptions& options);
 
 // The metadata as a JSON object text (labels, calibration, validation metrics, thresholds).
 std::string HeadInfoToJson(const HeadInfo& info);

@@ -104,7 +104,7 @@ Result<std::string> Head::ToBytes() const {
   BinaryWriter writer;
   writer.U32(kHeadFormatVersion);
   writer.Str(InfoToJson(info_).dump());
-  featurizer_.Save(&writer);
+  featurizer_->Save(&writer);
   linear_.Save(&writer);
   writer.U32(fasttext_ ? 1 : 0);
   if (fasttext_) {
@@ -142,7 +142,7 @@ Result<std::unique_ptr<Head>> LoadHead(std::string_view bytes) {
   if (!featurizer.ok()) {
     return featurizer.status();
   }
-  head->featurizer_ = std::move(featurizer).value();
+  head->featurizer_ = std::make_shared<const TfidfFeaturizer>(std::move(featurizer).value());
   auto linear = LinearModel::Load(&reader);
   if (!linear.ok()) {
     return linear.status();
@@ -150,7 +150,7 @@ Result<std::unique_ptr<Head>> LoadHead(std::string_view bytes) {
   head->linear_ = std::move(linear).value();
   const auto& info = head->info_;
   if (head->linear_.n_classes() != static_cast<int>(info.labels.size()) ||
-      head->linear_.n_features() != head->featurizer_.feature_count() ||
+      head->linear_.n_features() != head->featurizer_->feature_count() ||
       info.thresholds.size() != info.labels.size()) {
     return Corruption("head blocks disagree on the number of labels or features");
   }

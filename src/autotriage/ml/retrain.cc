@@ -295,6 +295,10 @@ Result<RetrainOutcome> RunRetrain(const RetrainInput& input) {
         }
       };
     };
+    if (f == 0 && input.fields.size() > 1) {
+      // The heads share one vocabulary, as `autotriage train` builds them (head.h).
+      options->featurizer = FitSharedFeaturizer(split.train_texts, options->tfidf);
+    }
     auto head = TrainHead(field.field, split.train_texts, split.train_labels, *options,
                           report("candidate '" + field.field + "'"));
     if (!head.ok()) {

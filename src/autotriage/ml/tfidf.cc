@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <unordered_map>
 
 #include "autotriage/ml/binary_io.h"
+#include "autotriage/ml/flat_index.h"
 
 namespace autotriage {
 namespace {
@@ -29,6 +31,24 @@ uint64_t HashBytes(std::string_view s, uint64_t seed) {
     h *= 1099511628211ULL;
   }
   return Mix(h);
+}
+
+// 64-bit FNV-1a over 8-byte words (then the tail): the serialised featurizer is tens of MB
+// and is hashed at every model load, so byte-wise hashing would cost noticeably.
+uint64_t FingerprintOf(std::string_view bytes) {
+  uint64_t h = 14695981039346656037ULL;
+  size_t i = 0;
+  for (; i + 8 <= bytes.size(); i += 8) {
+    uint64_t word = 0;
+    std::memcpy(&word, bytes.data() + i, 8);
+    h ^= word;
+    h *= 1099511628211ULL;
+  }
+  for (; i < bytes.size(); ++i) {
+    h ^= static_cast<unsigned char>(bytes[i]);
+    h *= 1099511628211ULL;
+  }
+  return Mix(h ^ bytes.size());
 }
 
 uint64_t WordHash(std::string_view w) {
@@ -131,12 +151,13 @@ struct TfidfFeaturizer::State {
   std::vector<float> idf;
   std::vector<std::string> names;
   // Every training word: its unigram feature (or -1) and its character n-gram features.
-  std::unordered_map<uint64_t, int32_t> word_entries;
+  FlatIndex word_entries;
+  uint64_t fingerprint = 0;
   std::vector<int32_t> word_unigram;
   std::vector<uint32_t> word_char_begin;  // CSR offsets, size words + 1
   std::vector<int32_t> word_char_features;
-  std::unordered_map<uint64_t, int32_t> bigram_features;
-  std::unordered_map<uint64_t, int32_t> char_features;  // for words unseen in training
+  FlatIndex bigram_features;
+  FlatIndex char_features;  // for words unseen in training
 
   // Adds raw term counts of `text` to `counts` (feature, count) and optionally records origins.
   template <typename Add>
@@ -153,9 +174,7 @@ void TfidfFeaturizer::State::Count(std::string_view text, Add add) const {
   for (size_t t = 0; t < tokens.size(); ++t) {
     std::string_view token = tokens[t];
     uint64_t h = WordHash(token);
-    auto it = word_entries.find(h);
-    if (it != word_entries.end()) {
-      int32_t w = it->second;
+    if (const int32_t w = word_entries.Find(h); w >= 0) {
       if (word_unigram[w] >= 0) {
         add(word_unigram[w], static_cast<int>(t), -1);
       }
@@ -165,16 +184,14 @@ void TfidfFeaturizer::State::Count(std::string_view text, Add add) const {
     } else if (options.char_ngram_max > 0) {
       ForEachCharNgram(token, options.char_ngram_min, options.char_ngram_max, &padded, &starts,
                        [&](std::string_view gram) {
-                         auto c = char_features.find(CharHash(gram));
-                         if (c != char_features.end()) {
-                           add(c->second, static_cast<int>(t), -1);
+                         if (const int32_t c = char_features.Find(CharHash(gram)); c >= 0) {
+                           add(c, static_cast<int>(t), -1);
                          }
                        });
     }
     if (t > 0 && options.word_ngram_max >= 2) {
-      auto b = bigram_features.find(BigramKey(previous_hash, h));
-      if (b != bigram_features.end()) {
-        add(b->second, static_cast<int>(t) - 1, static_cast<int>(t));
+      if (const int32_t b = bigram_features.Find(BigramKey(previous_hash, h)); b >= 0) {
+        add(b, static_cast<int>(t) - 1, static_cast<int>(t));
       }
     }
     previous_hash = h;
@@ -191,6 +208,9 @@ int32_t TfidfFeaturizer::feature_count() const {
 }
 const TfidfOptions& TfidfFeaturizer::options() const {
   return state_->options;
+}
+uint64_t TfidfFeaturizer::fingerprint() const {
+  return state_->fingerprint;
 }
 
 TfidfFeaturizer TfidfFeaturizer::Fit(const std::vector<std::string>& texts,
@@ -306,7 +326,7 @@ TfidfFeaturizer TfidfFeaturizer::Fit(const std::vector<std::string>& texts,
   }
   for (const auto& [key, b] : bigram_index) {
     if (bigram_df[b] >= options.min_df) {
-      st.bigram_features.emplace(key, static_cast<int32_t>(st.idf.size()));
+      st.bigram_features.Insert(key, static_cast<int32_t>(st.idf.size()));
       st.idf.push_back(idf_of(bigram_df[b]));
       st.names.push_back(words[bigram_words[b].first] + " " + words[bigram_words[b].second]);
     }
@@ -316,7 +336,7 @@ TfidfFeaturizer TfidfFeaturizer::Fit(const std::vector<std::string>& texts,
   for (const auto& [key, g] : gram_index) {
     if (gram_df[g] >= options.min_df) {
       gram_feature[g] = static_cast<int32_t>(st.idf.size());
-      st.char_features.emplace(key, gram_feature[g]);
+      st.char_features.Insert(key, gram_feature[g]);
       st.idf.push_back(idf_of(gram_df[g]));
       st.names.push_back(gram_text[g]);
     }
@@ -326,7 +346,7 @@ TfidfFeaturizer TfidfFeaturizer::Fit(const std::vector<std::string>& texts,
   st.word_unigram = std::move(unigram_feature);
   st.word_char_begin.assign(n_words + 1, 0);
   for (size_t w = 0; w < n_words; ++w) {
-    st.word_entries.emplace(word_hashes[w], static_cast<int32_t>(w));
+    st.word_entries.Insert(word_hashes[w], static_cast<int32_t>(w));
     st.word_char_begin[w] = static_cast<uint32_t>(st.word_char_features.size());
     for (uint32_t k = gram_begin[w]; k < gram_begin[w + 1]; ++k) {
       if (gram_feature[gram_list[k]] >= 0) {
@@ -335,6 +355,9 @@ TfidfFeaturizer TfidfFeaturizer::Fit(const std::vector<std::string>& texts,
     }
   }
   st.word_char_begin[n_words] = static_cast<uint32_t>(st.word_char_features.size());
+  BinaryWriter serialised;
+  result.Save(&serialised);
+  st.fingerprint = FingerprintOf(serialised.bytes());
   return result;
 }
 
@@ -442,8 +465,8 @@ std::vector<FeatureOrigin> TfidfFeaturizer::Origins(std::string_view normalized_
 
 namespace {
 
-void SaveMap(const std::unordered_map<uint64_t, int32_t>& map, BinaryWriter* writer) {
-  std::vector<std::pair<uint64_t, int32_t>> sorted(map.begin(), map.end());
+void SaveMap(const FlatIndex& map, BinaryWriter* writer) {
+  std::vector<std::pair<uint64_t, int32_t>> sorted = map.Entries();
   std::sort(sorted.begin(), sorted.end());  // deterministic bytes for identical models
   std::vector<uint64_t> keys;
   std::vector<int32_t> values;
@@ -457,18 +480,18 @@ void SaveMap(const std::unordered_map<uint64_t, int32_t>& map, BinaryWriter* wri
   writer->I32Vector(values);
 }
 
-bool LoadMap(BinaryReader* reader, int32_t limit, std::unordered_map<uint64_t, int32_t>* map) {
+bool LoadMap(BinaryReader* reader, int32_t limit, FlatIndex* map) {
   std::vector<uint64_t> keys = reader->U64Vector();
   std::vector<int32_t> values = reader->I32Vector();
   if (!reader->ok() || keys.size() != values.size()) {
     return false;
   }
-  map->reserve(keys.size());
+  map->Reserve(keys.size());
   for (size_t i = 0; i < keys.size(); ++i) {
     if (values[i] < 0 || values[i] >= limit) {
       return false;
     }
-    map->emplace(keys[i], values[i]);
+    map->Insert(keys[i], values[i]);
   }
   return true;
 }
@@ -498,6 +521,7 @@ void TfidfFeaturizer::Save(BinaryWriter* writer) const {
 Result<TfidfFeaturizer> TfidfFeaturizer::Load(BinaryReader* reader) {
   TfidfFeaturizer result;
   State& st = *result.state_;
+  const size_t start = reader->offset();
   uint32_t version = reader->U32();
   if (reader->ok() && version != kFormatVersion) {
     return Corruption("feature block has version " + std::to_string(version) + ", expected " +
@@ -527,7 +551,7 @@ Result<TfidfFeaturizer> TfidfFeaturizer::Load(BinaryReader* reader) {
   for (size_t i = 0; consistent && i + 1 < st.word_char_begin.size(); ++i) {
     consistent = st.word_char_begin[i] <= st.word_char_begin[i + 1];
   }
-  for (const auto& [key, w] : st.word_entries) {
+  for (const auto& [key, w] : st.word_entries.Entries()) {
     if (!consistent || w >= static_cast<int32_t>(st.word_unigram.size())) {
       consistent = false;
       break;
@@ -542,6 +566,7 @@ Result<TfidfFeaturizer> TfidfFeaturizer::Load(BinaryReader* reader) {
   if (!consistent) {
     return Corruption("feature block is truncated or inconsistent");
   }
+  st.fingerprint = FingerprintOf(reader->ReadSince(start));
   return result;
 }
 

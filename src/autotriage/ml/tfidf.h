@@ -82,6 +82,10 @@ class TfidfFeaturizer {
 
   int32_t feature_count() const;
   const TfidfOptions& options() const;
+  // Identifies the vocabulary and weights (a hash of the serialised form): two featurizers with
+  // the same fingerprint give the same features for every text, so heads that share one (see
+  // HeadOptions::featurizer) can share one Transform per text.
+  uint64_t fingerprint() const;
 
   void Save(BinaryWriter* writer) const;
   static Result<TfidfFeaturizer> Load(BinaryReader* reader);

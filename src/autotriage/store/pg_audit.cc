@@ -102,6 +102,25 @@ Status PostgresStore::SetCursor(const std::string& name, const std::string& valu
             });
 }
 
+Result<QueueDepth> PostgresStore::Queues() {
+  QueueDepth depth;
+  Status status =
+      Tx("reading the queue depth", TxMode::kAutocommit, [&](pqxx::transaction_base& tx, PgAudit&) {
+        // The partial indexes on pending jobs and open writes cover these.
+        const pqxx::row counts = tx.exec1(
+            "SELECT (SELECT COUNT(*) FROM jobs WHERE state = 'pending'), "
+            "(SELECT COUNT(*) FROM writes WHERE state = 'planned') + "
+            "(SELECT COUNT(*) FROM writes WHERE state = 'in_flight')");
+        depth.jobs_pending = counts[0].as<int64_t>();
+        depth.writes_open = counts[1].as<int64_t>();
+        return Status::Ok();
+      });
+  if (!status.ok()) {
+    return status;
+  }
+  return depth;
+}
+
 Result<StoreStats> PostgresStore::Stats() {
   StoreStats stats;
   Status status = Tx(

@@ -95,6 +95,7 @@ class PostgresStore final : public Store {
   Result<std::vector<AuditEntry>> ReadAudit(int64_t after_seq, int limit) override;
 
   Result<StoreStats> Stats() override;
+  Result<QueueDepth> Queues() override;
 
   Result<std::vector<DecisionRecord>> PendingDecisions(const std::string& queue,
                                                        int limit) override;

@@ -114,6 +114,27 @@ Status SqliteStore::SetCursor(const std::string& name, const std::string& value)
   });
 }
 
+Result<QueueDepth> SqliteStore::Queues() {
+  QueueDepth depth;
+  Status status = Read("reading the queue depth", [&](SqliteConnection& conn) {
+    // Both counts are ranges of the (state, ...) indexes: their cost follows the waiting rows.
+    SQLite::Statement& jobs = conn.Prepared("SELECT COUNT(*) FROM jobs WHERE state = 'pending'");
+    if (jobs.executeStep()) {
+      depth.jobs_pending = jobs.getColumn(0).getInt64();
+    }
+    SQLite::Statement& writes =
+        conn.Prepared("SELECT COUNT(*) FROM writes WHERE state IN ('planned', 'in_flight')");
+    if (writes.executeStep()) {
+      depth.writes_open = writes.getColumn(0).getInt64();
+    }
+    return Status::Ok();
+  });
+  if (!status.ok()) {
+    return status;
+  }
+  return depth;
+}
+
 Result<StoreStats> SqliteStore::Stats() {
   StoreStats stats;
   Status status = Read("reading store statistics", [&](SqliteConnection& conn) {

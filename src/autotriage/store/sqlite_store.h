@@ -86,6 +86,7 @@ class SqliteStore final : public Store {
   Result<std::vector<AuditEntry>> ReadAudit(int64_t after_seq, int limit) override;
 
   Result<StoreStats> Stats() override;
+  Result<QueueDepth> Queues() override;
 
   Result<std::vector<DecisionRecord>> PendingDecisions(const std::string& queue,
                                                        int limit) override;

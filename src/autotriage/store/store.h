@@ -195,6 +195,12 @@ struct StoreStats {
   int64_t audit_entries = 0;
 };
 
+// What /metrics reports on every scrape: work waiting now, not history.
+struct QueueDepth {
+  int64_t jobs_pending = 0;  // the inbox depth
+  int64_t writes_open = 0;   // planned + in flight
+};
+
 // Methods that take one `const AuditEntry& audit` append it to the chain in the same
 // transaction as the change it describes; an entry with an empty `kind` is not appended.
 class Store {
@@ -270,6 +276,16 @@ class Store {
   virtual Result<std::vector<AuditEntry>> ReadAudit(int64_t after_seq, int limit) = 0;
 
   virtual Result<StoreStats> Stats() = 0;
+  // Only the inbox depth and the open writes. Stats counts every decision and audit record,
+  // which grows with the store's age; this reads index ranges of the waiting rows only, so a
+  // frequent scrape stays cheap. The default derives it from Stats (for test doubles).
+  virtual Result<QueueDepth> Queues() {
+    auto stats = Stats();
+    if (!stats.ok()) {
+      return stats.status();
+    }
+    return QueueDepth{stats->jobs_pending, stats->writes_open};
+  }
 
   // --- approvals (issue 6) ---
   // Pending approvals newest first: the pending decisions of at most `limit` ticket versions

@@ -301,5 +301,37 @@ TEST_P(StoreContractTest, StatsCountJobsWritesDecisionsAndAudit) {
   EXPECT_EQ(stats->audit_entries, 5);  // 4 events received + 1 error
 }
 
+TEST_P(StoreContractTest, QueuesCountOnlyPendingJobsAndOpenWrites) {
+  Result<QueueDepth> empty = store_->Queues();
+  ASSERT_TRUE(empty.ok()) << empty.status().ToString();
+  EXPECT_EQ(empty->jobs_pending, 0);
+  EXPECT_EQ(empty->writes_open, 0);
+
+  ASSERT_TRUE(
+      store_->Enqueue({MakeEvent("1", "v"), MakeEvent("2", "v"), MakeEvent("3", "v")}).ok());
+  Result<QueueDepth> three = store_->Queues();
+  ASSERT_TRUE(three.ok()) << three.status().ToString();
+  EXPECT_EQ(three->jobs_pending, 3);
+
+  const Job done = ClaimOne(2000);
+  ClaimOne(2000);  // running: no longer waiting in the inbox
+  TriageCommit commit;
+  commit.job_id = done.id;
+  commit.decisions = {MakeDecision(done.ticket_id, "group", "autofill")};
+  commit.write = WriteRecord{};
+  commit.write->idempotency_key = "key-queues";
+  commit.write->ticket_id = done.ticket_id;
+  ASSERT_TRUE(store_->CommitTriage(commit, 3000).ok());
+
+  Result<QueueDepth> depth = store_->Queues();
+  ASSERT_TRUE(depth.ok()) << depth.status().ToString();
+  EXPECT_EQ(depth->jobs_pending, 1);
+  EXPECT_EQ(depth->writes_open, 1);
+  Result<StoreStats> stats = store_->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(depth->jobs_pending, stats->jobs_pending);
+  EXPECT_EQ(depth->writes_open, stats->writes_open);
+}
+
 }  // namespace
 }  // namespace autotriage
