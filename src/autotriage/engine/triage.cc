@@ -130,6 +130,8 @@ TriageResult Triage::Run(const TriageInput& input) const {
   std::vector<NoteChange> proposed;  // pending: written when approved (the card's draft note)
   AdviceQuery advice_query;
   advice_query.now = input.now_ms / 1000;
+  thread_local PredictionScratch scratch;  // reused across tickets: no allocation per ticket
+  scratch.Reset();
   for (const std::string& field : options_.fields) {
     const Head* head = bundle_->head(field);
     if (head == nullptr) {
@@ -157,7 +159,9 @@ TriageResult Triage::Run(const TriageInput& input) const {
     }
     // One pass gives the labels and the exact explanation (Head::Predict attributes features to
     // words while it builds them), so every decision, shadow ones included, is explained.
-    const Prediction prediction = head->Predict(text, 2, options_.explain_features);
+    // The heads of a bundle trained together share their features: the scratch computes the
+    // normalised text and the features once for all fields of this ticket.
+    const Prediction prediction = head->Predict(text, 2, options_.explain_features, &scratch);
     const FieldDecision decision =
         policy.Decide(ticket, {field, &prediction, &head->info()}, *input.schema, input.overrides);
     Triage::NoteAdviceQuery(field, prediction, &advice_query);
